@@ -1,0 +1,43 @@
+# Compute Asset Protocol — two commands for a newcomer: `make demo` and `make test`.
+# Needs only python3, node/npm and make: everything else installs from PyPI and npm, pinned.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+# Ape (py-solc-x) finds the solc-js wrapper here; ape-foundry finds anvil on PATH.
+export SOLCX_BINARY_PATH := $(CURDIR)/tools/solc/bin
+export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup compile test demo bench lint clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -c 'import site; open(site.getsitepackages()[0] + "/cap-project.pth", "w").write("$(CURDIR)\n")'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+compile: setup
+	ape compile
+
+test: compile
+	ape test tests -p no:cacheprovider
+
+demo: compile
+	ape run demo
+
+bench: compile
+	ape test tests -m gas -s -p no:cacheprovider
+
+lint: setup
+	ruff check cap scripts tests
+	ruff format --check cap scripts tests
+
+clean:
+	rm -rf .build contracts/.cache $(VENV) node_modules

@@ -1,0 +1,1 @@
+"""Compute Asset Protocol: the Python side shared by scripts, the console and the tests."""
