@@ -135,7 +135,9 @@ def test_activate__unknown_asset__reverts(assets, operator):
 # ---------------------------------------------------------------- suspend / retire
 
 
-def test_suspend__then_reactivate_needs_a_fresh_burn_in(chain, assets, oracle, operator, register_asset, activate, attest):
+def test_suspend__then_reactivate_needs_a_fresh_burn_in(
+    chain, assets, oracle, operator, register_asset, activate, attest
+):
     asset_id = register_asset()
     activate(asset_id)
     assets.suspend(asset_id, sender=operator)
@@ -198,7 +200,9 @@ def lease_market(system, gov, accounts):
     return market
 
 
-def test_set_user__by_lease_market__sets_user_until_expiry(chain, assets, register_asset, activate, lease_market, accounts):
+def test_set_user__by_lease_market__sets_user_until_expiry(
+    chain, assets, register_asset, activate, lease_market, accounts
+):
     asset_id = register_asset()
     activate(asset_id)
     renter = accounts[11]
@@ -221,7 +225,9 @@ def test_set_user__by_owner__reverts(chain, assets, operator, register_asset, ac
     assert assets.userOf(asset_id) == ZERO
 
 
-def test_set_user__on_inactive_or_with_bad_values__reverts(chain, assets, register_asset, activate, lease_market, accounts):
+def test_set_user__on_inactive_or_with_bad_values__reverts(
+    chain, assets, register_asset, activate, lease_market, accounts
+):
     registered = register_asset()
     future = chain.pending_timestamp + 3600
     with ape.reverts(assets.ComputeAssetRegistryInvalidUser, assetId=registered):
@@ -234,7 +240,9 @@ def test_set_user__on_inactive_or_with_bad_values__reverts(chain, assets, regist
         assets.setUser(active, accounts[11], 1, sender=lease_market)
 
 
-def test_set_user__survives_nft_transfer_and_can_be_cleared(chain, assets, operator, register_asset, activate, lease_market, accounts):
+def test_set_user__survives_nft_transfer_and_can_be_cleared(
+    chain, assets, operator, register_asset, activate, lease_market, accounts
+):
     asset_id = register_asset()
     activate(asset_id)
     renter = accounts[11]

@@ -65,7 +65,9 @@ def test_require_can_receive__each_reason(chain, compliance, compliance_agent, i
         compliance.requireCanReceive(frozen)
     chain.mine(timestamp=chain.pending_timestamp + 2 * 86_400)
     until = compliance.investorOf(expiring).verifiedUntil
-    with ape.reverts(compliance.ComplianceRegistryRecipientVerificationExpired, recipient=expiring, verifiedUntil=until):
+    with ape.reverts(
+        compliance.ComplianceRegistryRecipientVerificationExpired, recipient=expiring, verifiedUntil=until
+    ):
         compliance.requireCanReceive(expiring)
 
 

@@ -59,7 +59,9 @@ def test_fractionalize__by_non_owner__reverts(factory, register_asset, activate,
 
 
 @pytest.mark.parametrize("supply", [10**18 - 1, 10**27 + 1])
-def test_fractionalize__supply_out_of_bounds__reverts(assets, factory, compliance, operator, register_asset, activate, verify, supply):
+def test_fractionalize__supply_out_of_bounds__reverts(
+    assets, factory, compliance, operator, register_asset, activate, verify, supply
+):
     asset_id = register_asset()
     activate(asset_id)
     verify(operator)
@@ -69,7 +71,9 @@ def test_fractionalize__supply_out_of_bounds__reverts(assets, factory, complianc
     assert factory.sharesOf(asset_id) == ZERO and assets.ownerOf(asset_id) == operator
 
 
-def test_fractionalize__to_unverified_recipient__reverts(assets, factory, compliance, operator, register_asset, activate, verify, stranger):
+def test_fractionalize__to_unverified_recipient__reverts(
+    assets, factory, compliance, operator, register_asset, activate, verify, stranger
+):
     asset_id = register_asset()
     activate(asset_id)
     assets.approve(factory, asset_id, sender=operator)
@@ -226,7 +230,9 @@ def test_freeze_on_token__and_unchanged(shares, compliance, compliance_agent, in
     assert not compliance.investorOf(investors[0]).frozen  # the registry record is untouched
 
 
-def test_recover_wallet__moves_record_position_and_revenue(shares, compliance, compliance_agent, operator, investors, accounts, stablecoin, gov):
+def test_recover_wallet__moves_record_position_and_revenue(
+    shares, compliance, compliance_agent, operator, investors, accounts, stablecoin, gov
+):
     lost, replacement = investors[0], accounts[13]
     shares.transfer(lost, SUPPLY // 4, sender=operator)
     stablecoin.mint(gov, 1_000 * USD, sender=gov)
@@ -336,7 +342,9 @@ def test_rounding__dust_stays_and_is_bounded(shares, operator, investors, fund, 
     assert 0 <= dust <= len(holders) + 3  # below one unit per holder plus one per distribution
 
 
-def test_distribute__fee_on_transfer_stablecoin__reverts(chain, gov, params, operator, project, spec, attesters, investors):
+def test_distribute__fee_on_transfer_stablecoin__reverts(
+    chain, gov, params, operator, project, spec, attesters, investors
+):
     """A system wired to a token that takes a fee on transfer refuses the short revenue transfer."""
     from eth_utils import keccak
 
@@ -345,7 +353,12 @@ def test_distribute__fee_on_transfer_stablecoin__reverts(chain, gov, params, ope
 
     fee_token = project.FeeOnTransferToken.deploy(sender=gov)
     other = deploy_system(gov, params, stablecoin=fee_token)
-    for role, account in [(Role.ONBOARDING, gov), (Role.OPERATOR, operator), (Role.ORACLE_ADMIN, gov), (Role.COMPLIANCE, gov)]:
+    for role, account in [
+        (Role.ONBOARDING, gov),
+        (Role.OPERATOR, operator),
+        (Role.ORACLE_ADMIN, gov),
+        (Role.COMPLIANCE, gov),
+    ]:
         grant(other, gov, role, account)
     other.oracle.addAttester(attesters[0], sender=gov)
     other.oracle.setQuorum(1, sender=gov)
@@ -371,7 +384,9 @@ def test_distribute__fee_on_transfer_stablecoin__reverts(chain, gov, params, ope
 # ---------------------------------------------------------------- redeem
 
 
-def test_redeem__whole_supply_gets_the_nft(assets, factory, shares, operator, fund, stablecoin, register_asset, activate):
+def test_redeem__whole_supply_gets_the_nft(
+    assets, factory, shares, operator, fund, stablecoin, register_asset, activate
+):
     fund(shares, 300 * USD)
     asset_id = shares.assetId()
     tx = shares.redeem(sender=operator)

@@ -39,7 +39,11 @@ def test_standard_json__large_output_is_not_truncated():
     body = "".join(f"function f{i}() external pure returns (uint256) {{ return {i}; }}\n" for i in range(400))
     request = {
         "language": "Solidity",
-        "sources": {"Big.sol": {"content": f"// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\ncontract Big {{\n{body}}}"}},
+        "sources": {
+            "Big.sol": {
+                "content": f"// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\ncontract Big {{\n{body}}}"
+            }
+        },
         "settings": {"outputSelection": {"*": {"*": ["abi", "evm.bytecode.object"]}}},
     }
     out = run("--standard-json", stdin=json.dumps(request))
