@@ -1,0 +1,275 @@
+"""The demo: the protocol's flow on a local chain, told as it happens.
+
+Each chapter is a method of `Demo`; `run()` plays them in order. Chain time moves with the story (epochs are one
+hour), telemetry is simulated in DCGM-exporter's format and goes through the real attester pipeline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ape import accounts, chain
+from ape.exceptions import ContractLogicError
+from eth_utils import keccak
+
+from cap import narrate as say
+from cap.assets import HardwareSpec, Status
+from cap.attester import AttesterConfig, attest_file
+from cap.deploy import Params, System, deploy_system, grant
+from cap.narrate import USD, bps, shares, usd
+from cap.roles import Role
+from cap.simulate import Node, Outage, Window, dcgm_exposition
+
+YEAR = 365 * 86_400
+SUPPLY = 1_000_000 * 10**18
+
+
+def refusal(method: Any, *args: Any, **kwargs: Any) -> ContractLogicError:
+    """Sends a transaction that must revert and returns its decoded error.
+
+    The provider prints a call trace for every revert, to the stdout it saw at import time: muted at the file
+    descriptor, so that the story shows the decoded error alone.
+    """
+    with _muted_stdout():
+        try:
+            method(*args, **kwargs)
+        except ContractLogicError as error:
+            return error
+    raise AssertionError(f"{method} was expected to revert")
+
+
+@contextlib.contextmanager
+def _muted_stdout():
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(devnull)
+        os.close(saved)
+
+
+@dataclass
+class Cast:
+    """Who plays which role (local test accounts)."""
+
+    gov: Any
+    compliance: Any
+    operator: Any
+    oracle_admin: Any
+    pauser: Any
+    investors: dict[str, Any]
+    outsider: Any
+    attesters: list[Any]
+    relayer: Any
+
+    @classmethod
+    def local(cls) -> Cast:
+        test = accounts.test_accounts
+        names = ("alice", "bob", "carol")
+        return cls(
+            gov=test[0],
+            compliance=test[1],
+            operator=test[2],
+            oracle_admin=test[3],
+            pauser=test[4],
+            investors={name: test[5 + i] for i, name in enumerate(names)},
+            outsider=test[9],
+            attesters=[test[10 + i] for i in range(5)],
+            relayer=test[15],
+        )
+
+    def name_of(self, address: str) -> str:
+        for name, account in self.investors.items():
+            if account.address == address:
+                return name
+        return "operator" if address == self.operator.address else say.short(address)
+
+
+@dataclass
+class Demo:
+    cast: Cast
+    params: Params = field(default_factory=lambda: Params(epoch_seconds=3600, burn_in_epochs=3, quorum=3))
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="cap-demo-")))
+    system: System | None = None
+    asset_id: int = 0
+    node: Node = field(default_factory=lambda: Node(host="h100-node-07", gpus=8))
+
+    # ---------------------------------------------------------------- chapters
+
+    def deploy(self) -> None:
+        say.chapter("1. Deploy the protocol")
+        cast = self.cast
+        self.system = system = deploy_system(cast.gov, self.params)
+        grant(system, cast.gov, Role.ONBOARDING, cast.gov)
+        for role, account in (
+            (Role.COMPLIANCE, cast.compliance),
+            (Role.OPERATOR, cast.operator),
+            (Role.ORACLE_ADMIN, cast.oracle_admin),
+            (Role.PAUSER, cast.pauser),
+            (Role.GOVERNOR, cast.gov),
+        ):
+            grant(system, cast.gov, role, account)
+        for attester in cast.attesters:
+            system.oracle.addAttester(attester, sender=cast.oracle_admin)
+        system.oracle.setQuorum(self.params.quorum, sender=cast.oracle_admin)
+        say.table(
+            "Contracts",
+            ["contract", "address"],
+            [(name, contract.address) for name, contract in system.contracts().items()],
+        )
+        say.step(f"roles granted; {len(cast.attesters)} attesters appointed, quorum {self.params.quorum}")
+
+    def register(self) -> None:
+        say.chapter("2. An operator registers a GPU server")
+        spec = HardwareSpec("NVIDIA H100 SXM5 80GB", 8, 80, 7_912, 10_200, "us-tx-1")
+        tx = self.system.assets.registerAsset(
+            spec.as_tuple(),
+            keccak(text="serial:h100-node-07"),
+            keccak(text="lease-agreement-v1.pdf"),
+            sender=self.cast.operator,
+        )
+        self.asset_id = tx.events.filter(self.system.assets.AssetRegistered)[0].assetId
+        say.step(f"asset #{self.asset_id}: {spec.gpu_count}x {spec.gpu_model} in {spec.region}, status Registered")
+
+    def burn_in(self) -> None:
+        say.chapter("3. Burn-in: attesters prove the machine runs")
+        assets = self.system.assets
+        need = self.params.burn_in_epochs
+        say.step(f"activation needs {need} consecutive epochs at >= {bps(self.params.burn_in_min_uptime_bps)} uptime")
+        first = self._next_epoch()
+        # Two GPUs drop out for 40 minutes in the second epoch.
+        self._attest_epoch(first)
+        self._attest_epoch(first + 1, outages=(Outage((5, 6), range(10, 50)),))
+        self._attest_epoch(first + 2)
+        say.refused(
+            "activation after an outage in the burn-in",
+            refusal(assets.activate, self.asset_id, sender=self.cast.operator),
+        )
+        for epoch in range(first + 3, first + 3 + need):
+            self._attest_epoch(epoch)
+        assets.activate(self.asset_id, sender=self.cast.operator)
+        say.step(f"activated: status {Status(assets.statusOf(self.asset_id)).name.title()}")
+        self._usage_table(first, first + 3 + need)
+
+    def fractionalize(self) -> None:
+        say.chapter("4. Verified investors, and the machine split into shares")
+        system, cast = self.system, self.cast
+        until = chain.pending_timestamp + YEAR
+        jurisdictions = {"alice": 840, "bob": 276, "carol": 702}
+        for name, investor in cast.investors.items():
+            system.compliance.verifyInvestor(investor, until, jurisdictions[name], sender=cast.compliance)
+        system.compliance.verifyInvestor(cast.operator, until, 840, sender=cast.compliance)
+        say.step("alice (US), bob (DE) and carol (SG) verified for a year; the operator too (KYB)")
+        system.assets.approve(system.factory, self.asset_id, sender=cast.operator)
+        tx = system.factory.fractionalize(self.asset_id, cast.operator, SUPPLY, sender=cast.operator)
+        token = system.shares(self.asset_id)
+        say.step(f"{token.symbol()}: {shares(SUPPLY)} shares minted, NFT locked in the token ({tx.gas_used:,} gas)")
+        token.transfer(cast.investors["alice"], 250_000 * 10**18, sender=cast.operator)
+        token.transfer(cast.investors["bob"], 150_000 * 10**18, sender=cast.operator)
+        say.step("the operator sells 250,000 shares to alice and 150,000 to bob")
+        code = token.detectTransferRestriction(cast.operator, cast.outsider, 10**18)
+        say.step(f"a transfer to an unverified wallet: code {code}, {token.messageForTransferRestriction(code)!r}")
+        say.refused("the transfer itself", refusal(token.transfer, cast.outsider, 10**18, sender=cast.operator))
+        self._holders_table("Holders")
+
+    def revenue(self) -> None:
+        say.chapter("5. Revenue reaches every holder in O(1)")
+        system, cast = self.system, self.cast
+        token = system.shares(self.asset_id)
+        self._distribute(12_000 * USD)
+        say.step("12,000 USD of revenue distributed to the token")
+        self._holders_table("Owed after the first distribution")
+        token.claim(sender=cast.investors["alice"])
+        token.transfer(cast.investors["carol"], 100_000 * 10**18, sender=cast.investors["alice"])
+        say.step("alice claims, then sells 100,000 shares to carol: what alice earned before stays hers")
+        self._distribute(6_000 * USD)
+        say.step("6,000 USD more distributed")
+        self._holders_table("Owed after the second distribution")
+
+    def compliance(self) -> None:
+        say.chapter("6. Compliance: freeze, recovery")
+        system, cast = self.system, self.cast
+        token = system.shares(self.asset_id)
+        bob = cast.investors["bob"]
+        system.compliance.freeze(bob, True, [token], sender=cast.compliance)
+        say.refused("bob, frozen, tries to sell", refusal(token.transfer, cast.investors["alice"], 10**18, sender=bob))
+        replacement = cast.outsider
+        owed = token.claimableOf(bob)
+        system.compliance.freeze(bob, False, [token], sender=cast.compliance)
+        system.compliance.recoverWallet(bob, replacement, [token], sender=cast.compliance)
+        cast.investors["bob (new wallet)"] = replacement
+        say.step(
+            f"bob lost his keys: the agent moves his record and position to a new wallet "
+            f"({shares(token.balanceOf(replacement))} shares, {usd(owed)} unclaimed revenue with them)"
+        )
+        self._holders_table("Holders after the recovery")
+
+    def run(self) -> None:
+        for chapter in (self.deploy, self.register, self.burn_in, self.fractionalize, self.revenue, self.compliance):
+            chapter()
+        say.chapter("Done")
+        say.step(f"telemetry files written to {self.workdir}")
+
+    # ---------------------------------------------------------------- helpers
+
+    def _next_epoch(self) -> int:
+        """The epoch that starts next; time moves to its start."""
+        oracle = self.system.oracle
+        epoch = oracle.currentEpoch() + 1
+        chain.mine(timestamp=oracle.epochStart(epoch))
+        return epoch
+
+    def _attest_epoch(self, epoch: int, outages: tuple[Outage, ...] = ()) -> None:
+        oracle = self.system.oracle
+        start = oracle.epochStart(epoch)
+        if chain.pending_timestamp < start + self.params.epoch_seconds:
+            chain.mine(timestamp=start + self.params.epoch_seconds)
+        path = self.workdir / f"asset-{self.asset_id}-epoch-{epoch}.prom"
+        path.write_text(dcgm_exposition(self.node, Window(start=start, scrapes=60, outages=outages)))
+        config = AttesterConfig(asset_id=self.asset_id, expected_gpus=self.node.gpus, sample_interval=60)
+        result = attest_file(
+            path, config, oracle=oracle, signers=self.cast.attesters[:3], sender=self.cast.relayer, choice=epoch
+        )
+        report = result.reports[0]
+        say.step(f"epoch {epoch}: uptime {bps(report.uptime_bps)}, signed by 3 attesters, accepted")
+
+    def _usage_table(self, first: int, end: int) -> None:
+        oracle = self.system.oracle
+        rows = []
+        for epoch in range(first, end):
+            reported, uptime, utilization, gpu_mh, energy_wh, _ = oracle.usageAt(self.asset_id, epoch)
+            rows.append((epoch, bps(uptime), bps(utilization), f"{gpu_mh / 1000:.2f}", f"{energy_wh / 1000:.1f}"))
+        say.table("Attested usage", ["epoch", "uptime", "utilization", "GPU-hours", "kWh"], rows)
+        say.step(f"mean uptime over epochs [{first}, {end}): {bps(oracle.uptimeBps(self.asset_id, first, end))}")
+
+    def _distribute(self, amount: int) -> None:
+        system, payer = self.system, self.cast.operator
+        token = system.shares(self.asset_id)
+        system.stablecoin.mint(payer, amount, sender=payer)
+        system.stablecoin.approve(token, amount, sender=payer)
+        token.distribute(amount, sender=payer)
+
+    def _holders_table(self, title: str) -> None:
+        token = self.system.shares(self.asset_id)
+        holders = {"operator": self.cast.operator, **self.cast.investors}
+        rows = [
+            (
+                name,
+                shares(token.balanceOf(account)),
+                usd(token.claimableOf(account)),
+                usd(self.system.stablecoin.balanceOf(account)),
+            )
+            for name, account in holders.items()
+        ]
+        say.table(title, ["holder", "shares", "claimable", "stablecoin"], rows)
