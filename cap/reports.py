@@ -58,7 +58,7 @@ class UsageReport:
     utilization_bps: int
     gpu_milli_hours: int
     energy_wh: int
-    mode: EnergyMode
+    mode: EnergyMode  # an int is accepted and stored as its EnergyMode
     metrics_hash: bytes
 
     def __post_init__(self) -> None:
@@ -68,9 +68,10 @@ class UsageReport:
         _check_range("utilization_bps", self.utilization_bps, MAX_BPS)
         _check_range("gpu_milli_hours", self.gpu_milli_hours, 2**64 - 1)
         _check_range("energy_wh", self.energy_wh, 2**64 - 1)
-        if self.mode not in EnergyMode.__members__.values():
-            raise ValueError(f"mode {self.mode!r} is not an EnergyMode")
-        object.__setattr__(self, "mode", EnergyMode(self.mode))
+        try:
+            object.__setattr__(self, "mode", EnergyMode(self.mode))
+        except ValueError:
+            raise ValueError(f"mode {self.mode!r} is not an EnergyMode") from None
         if not isinstance(self.metrics_hash, bytes) or len(self.metrics_hash) != 32:
             raise ValueError(f"metrics_hash must be 32 bytes, got {self.metrics_hash!r}")
 
@@ -93,7 +94,7 @@ def _check_range(name: str, value: int, maximum: int) -> None:
         raise ValueError(f"{name} must be an integer in [0, {maximum:_}], got {value!r}")
 
 
-def typed_data(report: UsageReport, chain_id: int, oracle_address: str) -> dict[str, Any]:
+def report_typed_data(report: UsageReport, chain_id: int, oracle_address: str) -> dict[str, Any]:
     """The full EIP-712 message for `report`, as wallets and `eth_account` take it."""
     names = [field["name"] for field in USAGE_REPORT_TYPES["UsageReport"]]
     return {
@@ -111,24 +112,24 @@ def typed_data(report: UsageReport, chain_id: int, oracle_address: str) -> dict[
 
 def report_digest(report: UsageReport, chain_id: int, oracle_address: str) -> bytes:
     """The EIP-712 digest attesters sign: equals `UsageOracle.reportDigest(report)` on that chain and contract."""
-    message = encode_typed_data(full_message=typed_data(report, chain_id, oracle_address))
+    message = encode_typed_data(full_message=report_typed_data(report, chain_id, oracle_address))
     return keccak(b"\x19" + message.version + message.header + message.body)
 
 
 def sign_digest(signer: Any, digest: bytes) -> bytes:
-    """A 65-byte `r || s || v` signature (v 27 or 28, low s) of `digest` by an Ape account or a raw private key.
+    """`signer`'s 65-byte `r || s || v` signature of `digest` (v 27 or 28, low s).
 
-    Signs locally when the key is at hand (test accounts, `bytes`/hex keys); otherwise asks the account
+    `signer` is an Ape account. It signs locally when its key is at hand (test accounts); otherwise the account signs
     (`sign_raw_msghash`, which a keyfile account confirms interactively).
     """
-    private_key = signer if isinstance(signer, (bytes, str)) else getattr(signer, "private_key", None)
+    private_key = getattr(signer, "private_key", None)
     if private_key is not None:
         key = keys.PrivateKey(to_bytes(hexstr=private_key) if isinstance(private_key, str) else bytes(private_key))
         signature = key.sign_msg_hash(digest)  # eth_keys: low s, v in {0, 1}
         return signature.to_bytes()[:64] + bytes([27 + signature.v])
     signed = signer.sign_raw_msghash(digest)
     if signed is None:
-        raise ValueError(f"{signer} refused to sign")
+        raise ValueError(f"{signer} did not sign")
     rsv = signed.encode_rsv()
     return rsv[:64] + bytes([rsv[64] + 27 if rsv[64] < 27 else rsv[64]])
 

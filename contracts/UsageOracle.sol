@@ -17,7 +17,8 @@ import {IUsageOracle} from "./interfaces/IUsageOracle.sol";
 /// as no later epoch of that asset was accepted.
 contract UsageOracle is IUsageOracle, AccessManaged, EIP712 {
     bytes32 private constant USAGE_REPORT_TYPEHASH = keccak256(
-        "UsageReport(uint256 assetId,uint32 epoch,uint16 uptimeBps,uint16 utilizationBps,uint64 gpuMilliHours,uint64 energyWh,uint8 mode,bytes32 metricsHash)"
+        "UsageReport(uint256 assetId,uint32 epoch,uint16 uptimeBps,uint16 utilizationBps,uint64 gpuMilliHours,"
+        "uint64 energyWh,uint8 mode,bytes32 metricsHash)"
     );
     uint256 private constant MAX_BPS = 10_000;
 
@@ -93,6 +94,67 @@ contract UsageOracle is IUsageOracle, AccessManaged, EIP712 {
         emit QuorumSet(newQuorum);
     }
 
+    // ---------------------------------------------------------------- internal
+
+    /// @dev Checks, then appends the checkpoint, then emits. Checks the signatures last: they cost the most.
+    function _submit(UsageReport calldata report, bytes[] calldata signatures) private {
+        if (report.uptimeBps > MAX_BPS) revert UsageOracleBpsOutOfRange(report.uptimeBps);
+        if (report.utilizationBps > MAX_BPS) revert UsageOracleBpsOutOfRange(report.utilizationBps);
+        if (report.mode > uint8(type(EnergyMode).max)) revert UsageOracleInvalidMode(report.mode);
+        uint32 current = currentEpoch();
+        if (report.epoch >= current) revert UsageOracleEpochNotFinished(report.epoch, current);
+        Checkpoint[] storage checkpoints = _checkpoints[report.assetId];
+        Checkpoint memory previous;
+        if (checkpoints.length != 0) {
+            previous = checkpoints[checkpoints.length - 1];
+            if (report.epoch <= previous.epoch) {
+                revert UsageOracleEpochFinalized(report.assetId, report.epoch, previous.epoch);
+            }
+        }
+        _checkSignatures(report, signatures);
+
+        checkpoints.push(
+            Checkpoint({
+                epoch: report.epoch,
+                mode: report.mode,
+                // Checked, and cannot overflow: at most 2^32 epochs of at most 10_000 (< 2^14) each fit 48 bits.
+                cumUptimeBps: previous.cumUptimeBps + report.uptimeBps,
+                cumUtilizationBps: previous.cumUtilizationBps + report.utilizationBps,
+                cumGpuMilliHours: SafeCast.toUint64(uint256(previous.cumGpuMilliHours) + report.gpuMilliHours),
+                cumEnergyWh: SafeCast.toUint56(uint256(previous.cumEnergyWh) + report.energyWh)
+            })
+        );
+        emit UsageReported(
+            report.assetId,
+            report.epoch,
+            report.uptimeBps,
+            report.utilizationBps,
+            report.gpuMilliHours,
+            report.energyWh,
+            report.mode,
+            report.metricsHash
+        );
+    }
+
+    /// @dev Every signature must recover to a registered attester, by strictly ascending address, and there must be
+    /// at least `quorum` of them. A quorum never set (zero) accepts nothing.
+    function _checkSignatures(UsageReport calldata report, bytes[] calldata signatures) private view {
+        uint256 required = quorum;
+        if (required == 0 || signatures.length < required) {
+            revert UsageOracleQuorumNotMet(report.assetId, report.epoch, signatures.length, required);
+        }
+        bytes32 digest = reportDigest(report);
+        address previous;
+        for (uint256 i; i < signatures.length; ++i) {
+            (address signer, ECDSA.RecoverError recoverError,) = ECDSA.tryRecoverCalldata(digest, signatures[i]);
+            if (recoverError != ECDSA.RecoverError.NoError) revert UsageOracleInvalidSignature(i);
+            if (!isAttester[signer]) revert UsageOracleUnknownAttester(signer);
+            if (signer == previous) revert UsageOracleDuplicateSigner(signer);
+            if (signer < previous) revert UsageOracleSignersNotAscending(previous, signer);
+            previous = signer;
+        }
+    }
+
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IUsageOracle
@@ -149,16 +211,16 @@ contract UsageOracle is IUsageOracle, AccessManaged, EIP712 {
         Checkpoint[] storage checkpoints = _checkpoints[assetId];
         uint256 index = _countBefore(checkpoints, epoch);
         if (index == checkpoints.length || checkpoints[index].epoch != epoch) return (false, 0, 0, 0, 0, 0);
-        Checkpoint memory at = checkpoints[index];
-        Checkpoint memory before = _cumulativeOfFirst(checkpoints, index);
+        Checkpoint memory checkpoint = checkpoints[index];
+        Checkpoint memory previous = _cumulativeOfFirst(checkpoints, index);
         // The casts are exact: each difference is one accepted report's value, which had that type.
         return (
             true,
-            uint16(at.cumUptimeBps - before.cumUptimeBps),
-            uint16(at.cumUtilizationBps - before.cumUtilizationBps),
-            at.cumGpuMilliHours - before.cumGpuMilliHours,
-            at.cumEnergyWh - before.cumEnergyWh,
-            at.mode
+            uint16(checkpoint.cumUptimeBps - previous.cumUptimeBps),
+            uint16(checkpoint.cumUtilizationBps - previous.cumUtilizationBps),
+            checkpoint.cumGpuMilliHours - previous.cumGpuMilliHours,
+            checkpoint.cumEnergyWh - previous.cumEnergyWh,
+            checkpoint.mode
         );
     }
 
@@ -185,7 +247,6 @@ contract UsageOracle is IUsageOracle, AccessManaged, EIP712 {
     }
 
     /// @inheritdoc IUsageOracle
-    /// @dev A `count` of zero is a streak of nothing: true.
     function hasStreak(uint256 assetId, uint32 lastEpoch, uint256 count, uint256 minUptimeBps)
         external
         view
@@ -195,77 +256,19 @@ contract UsageOracle is IUsageOracle, AccessManaged, EIP712 {
         Checkpoint[] storage checkpoints = _checkpoints[assetId];
         uint256 index = _countBefore(checkpoints, lastEpoch);
         if (index == checkpoints.length || checkpoints[index].epoch != lastEpoch || index + 1 < count) return false;
+        uint256 first = index + 1 - count;
         // Epochs strictly increase, so `count` checkpoints that span `count - 1` epochs are consecutive.
-        if (lastEpoch - checkpoints[index + 1 - count].epoch != count - 1) return false;
-        uint256 cumulative = checkpoints[index].cumUptimeBps;
-        for (uint256 i = index + 1; i > index + 1 - count; --i) {
-            uint256 cumulativeBefore = i == 1 ? 0 : checkpoints[i - 2].cumUptimeBps;
+        if (lastEpoch - checkpoints[first].epoch != count - 1) return false;
+        uint256 cumulativeBefore = first == 0 ? 0 : checkpoints[first - 1].cumUptimeBps;
+        for (uint256 i = first; i <= index; ++i) {
+            uint256 cumulative = checkpoints[i].cumUptimeBps;
             if (cumulative - cumulativeBefore < minUptimeBps) return false;
-            cumulative = cumulativeBefore;
+            cumulativeBefore = cumulative;
         }
         return true;
     }
 
-    // ---------------------------------------------------------------- internal
-
-    /// @dev Checks, then appends the checkpoint, then emits. Checks the signatures last: they cost the most.
-    function _submit(UsageReport calldata report, bytes[] calldata signatures) private {
-        if (report.uptimeBps > MAX_BPS) revert UsageOracleBpsOutOfRange(report.uptimeBps);
-        if (report.utilizationBps > MAX_BPS) revert UsageOracleBpsOutOfRange(report.utilizationBps);
-        if (report.mode > uint8(type(EnergyMode).max)) revert UsageOracleInvalidMode(report.mode);
-        uint32 current = currentEpoch();
-        if (report.epoch >= current) revert UsageOracleEpochNotFinished(report.epoch, current);
-        Checkpoint[] storage checkpoints = _checkpoints[report.assetId];
-        Checkpoint memory previous;
-        if (checkpoints.length != 0) {
-            previous = checkpoints[checkpoints.length - 1];
-            if (report.epoch <= previous.epoch) {
-                revert UsageOracleEpochFinalized(report.assetId, report.epoch, previous.epoch);
-            }
-        }
-        _checkSignatures(report, signatures);
-
-        checkpoints.push(
-            Checkpoint({
-                epoch: report.epoch,
-                mode: report.mode,
-                // Checked, and cannot overflow: at most 2^32 epochs of at most 10_000 (< 2^14) each fit 48 bits.
-                cumUptimeBps: previous.cumUptimeBps + report.uptimeBps,
-                cumUtilizationBps: previous.cumUtilizationBps + report.utilizationBps,
-                cumGpuMilliHours: SafeCast.toUint64(uint256(previous.cumGpuMilliHours) + report.gpuMilliHours),
-                cumEnergyWh: SafeCast.toUint56(uint256(previous.cumEnergyWh) + report.energyWh)
-            })
-        );
-        emit UsageReported(
-            report.assetId,
-            report.epoch,
-            report.uptimeBps,
-            report.utilizationBps,
-            report.gpuMilliHours,
-            report.energyWh,
-            report.mode,
-            report.metricsHash
-        );
-    }
-
-    /// @dev Every signature must recover to a registered attester, by strictly ascending address, and there must be
-    /// at least `quorum` of them. A quorum never set (zero) accepts nothing.
-    function _checkSignatures(UsageReport calldata report, bytes[] calldata signatures) private view {
-        uint256 required = quorum;
-        if (required == 0 || signatures.length < required) {
-            revert UsageOracleQuorumNotMet(report.assetId, report.epoch, signatures.length, required);
-        }
-        bytes32 digest = reportDigest(report);
-        address previous;
-        for (uint256 i; i < signatures.length; ++i) {
-            (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecoverCalldata(digest, signatures[i]);
-            if (error != ECDSA.RecoverError.NoError) revert UsageOracleInvalidSignature(i);
-            if (!isAttester[signer]) revert UsageOracleUnknownAttester(signer);
-            if (signer == previous) revert UsageOracleDuplicateSigner(signer);
-            if (signer < previous) revert UsageOracleSignersNotAscending(previous, signer);
-            previous = signer;
-        }
-    }
+    // ---------------------------------------------------------------- internal views
 
     /// @dev Number of checkpoints before `epoch`, i.e. the index of the first one at or after it.
     /// Epochs strictly increase, so checkpoint `i` lies in `[first + i, last - (length - 1 - i)]`: the answer is in a

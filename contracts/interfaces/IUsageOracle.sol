@@ -61,7 +61,7 @@ interface IUsageOracle {
 
     // ---------------------------------------------------------------- errors
 
-    /// @notice Fewer valid signatures than the quorum.
+    /// @notice Fewer valid signatures than the quorum, or no quorum set yet (an unconfigured oracle accepts nothing).
     error UsageOracleQuorumNotMet(uint256 assetId, uint32 epoch, uint256 signatures, uint256 quorum);
     /// @notice A signature recovered to an address that is not a registered attester (this is also what a
     /// signature made for another chain or another oracle contract recovers to).
@@ -157,7 +157,7 @@ interface IUsageOracle {
     function uptimeBps(uint256 assetId, uint32 fromEpoch, uint32 toEpoch) external view returns (uint256);
 
     /// @notice Whether each of the `count` epochs ending at `lastEpoch` (inclusive) was reported with at least
-    /// `minUptimeBps`: the burn-in test. O(count).
+    /// `minUptimeBps`: the burn-in test. O(count): the caller bounds `count`. A `count` of zero is true.
     function hasStreak(uint256 assetId, uint32 lastEpoch, uint256 count, uint256 minUptimeBps)
         external
         view

@@ -29,7 +29,7 @@ def model_streak(history: dict, last: int, count: int, min_uptime_bps: int) -> b
 
 @pytest.fixture(scope="module")
 def history(oracle, submit, make_report) -> dict:
-    """About 55 reports over epochs 0..89 of asset 1, with random gaps (runs and isolated ones), in one batch."""
+    """About 55 reports over epochs 0..89 of asset 1, with random gaps (runs and isolated ones)."""
     rng = random.Random(20_240_601)
     reports = {
         epoch: make_report(
@@ -43,7 +43,9 @@ def history(oracle, submit, make_report) -> dict:
         for epoch in range(90)
         if rng.random() < 0.6
     }
-    submit(*reports.values())
+    batch = list(reports.values())
+    for start in range(0, len(batch), 10):  # small batches: anvil keeps a step trace of each transaction
+        submit(*batch[start : start + 10])
     return reports
 
 
@@ -168,7 +170,7 @@ def test_checkpoint_at__out_of_range__reverts(oracle, history):
     ],
 )
 def test_has_streak__cases(oracle, streak_history, last, count, min_uptime_bps, expected):
-    assert model_streak(streak_history, last, count, min_uptime_bps) is expected or count == 0
+    assert model_streak(streak_history, last, count, min_uptime_bps) is expected
     assert oracle.hasStreak(2, last, count, min_uptime_bps) is expected
 
 
