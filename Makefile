@@ -23,8 +23,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# Ape copies the OpenZeppelin package (500+ files) into contracts/.cache on a first compile, and lists at most 500
+# files of the contracts folder when it looks contracts up: the copy would hide some of ours. Compilation is done
+# by then; the copy is not needed again.
 compile: setup
 	ape compile
+	rm -rf contracts/.cache
 
 test: compile
 	ape test tests -p no:cacheprovider
