@@ -35,10 +35,18 @@ abstract contract AssetShares is IAssetShares, ReentrancyGuardTransient {
     IERC20 public immutable STABLECOIN;
     IComputeAssetRegistry public immutable ASSETS;
 
+    /// @dev One slot, read by every transfer and claim and written by every distribution and claim.
+    /// `accounted` is the stablecoin owed to holders (distributed, not yet claimed, dust included): any balance above
+    /// it is revenue not yet distributed. Bounds: pointsPerShare <= cumulative revenue x 1e9 (supply >= 1e18), far
+    /// below 2^128 within the correction bound of HolderLib.
+    struct Revenue {
+        uint128 pointsPerShare;
+        uint128 accounted;
+    }
+
     uint256 private _assetId;
     uint256 private _totalSupply;
-    uint256 private _pointsPerShare;
-    uint256 private _totalDistributed;
+    Revenue private _revenue;
     bool private _initialized;
     bool private _redeemed;
     mapping(address holder => Holder) private _holders;
@@ -132,19 +140,16 @@ abstract contract AssetShares is IAssetShares, ReentrancyGuardTransient {
 
     /// @inheritdoc IAssetShares
     function distribute(uint256 amount) external onlyClone nonReentrant {
-        uint256 supply = _totalSupply;
-        if (amount == 0 || supply == 0) revert AssetSharesNothingToDistribute(amount, supply);
-
-        uint256 balanceBefore = STABLECOIN.balanceOf(address(this));
+        if (amount == 0) revert AssetSharesNothingToDistribute(0, _totalSupply);
         STABLECOIN.safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = STABLECOIN.balanceOf(address(this)) - balanceBefore;
-        if (received != amount) revert AssetSharesTransferShortfall(amount, received);
+        uint256 received = _distributeUnaccounted();
+        // Less than `amount` arrived: a fee-on-transfer token (more is revenue pushed earlier, now distributed too).
+        if (received < amount) revert AssetSharesTransferShortfall(amount, received);
+    }
 
-        // Rounds down: what the division drops stays in the contract as dust.
-        uint256 pointsPerShare_ = _pointsPerShare + amount * MAGNITUDE / supply;
-        _pointsPerShare = pointsPerShare_;
-        _totalDistributed += amount;
-        emit RevenueDistributed(msg.sender, amount, pointsPerShare_);
+    /// @inheritdoc IAssetShares
+    function notifyRevenue() external onlyClone nonReentrant returns (uint256 amount) {
+        return _distributeUnaccounted();
     }
 
     /// @inheritdoc IAssetShares
@@ -169,7 +174,7 @@ abstract contract AssetShares is IAssetShares, ReentrancyGuardTransient {
         if (ASSETS.isBound(assetId_)) revert AssetSharesAssetBound(assetId_);
 
         // Burning keeps the revenue earned so far claimable: the correction absorbs balance * pointsPerShare.
-        int256 earned = SafeCast.toInt256(supply * _pointsPerShare);
+        int256 earned = SafeCast.toInt256(supply * _revenue.pointsPerShare);
         _holders[msg.sender] = HolderLib.pack(0, false, h.correction() + earned);
         _totalSupply = 0;
         _redeemed = true;
@@ -217,17 +222,17 @@ abstract contract AssetShares is IAssetShares, ReentrancyGuardTransient {
 
     /// @inheritdoc IAssetShares
     function pointsPerShare() external view returns (uint256) {
-        return _pointsPerShare;
+        return _revenue.pointsPerShare;
     }
 
     /// @inheritdoc IAssetShares
-    function totalDistributed() external view returns (uint256) {
-        return _totalDistributed;
+    function accountedRevenue() external view returns (uint256) {
+        return _revenue.accounted;
     }
 
     /// @inheritdoc IAssetShares
     function claimableOf(address holder) external view returns (uint256) {
-        return _claimable(_holders[holder]);
+        return _claimable(_holders[holder], _revenue.pointsPerShare);
     }
 
     /// @inheritdoc IAssetShares
@@ -256,7 +261,7 @@ abstract contract AssetShares is IAssetShares, ReentrancyGuardTransient {
         if (sender.frozen() && !forced) revert AssetSharesHolderFrozen(from);
         uint256 senderBalance = sender.balance();
         if (senderBalance < amount) revert AssetSharesInsufficientBalance(from, senderBalance, amount);
-        int256 correction = SafeCast.toInt256(_pointsPerShare * amount);
+        int256 correction = SafeCast.toInt256(uint256(_revenue.pointsPerShare) * amount);
         unchecked {
             // senderBalance >= amount
             _holders[from] = HolderLib.pack(senderBalance - amount, sender.frozen(), sender.correction() + correction);
@@ -275,17 +280,33 @@ abstract contract AssetShares is IAssetShares, ReentrancyGuardTransient {
     function _claim(address holder) private onlyClone nonReentrant returns (uint256 amount) {
         Holder h = _holders[holder];
         if (h.frozen() || _registry().investorOf(holder).frozen) revert AssetSharesHolderFrozen(holder);
-        amount = _claimable(h);
+        Revenue memory revenue = _revenue;
+        amount = _claimable(h, revenue.pointsPerShare);
         if (amount == 0) revert AssetSharesNothingToClaim(holder);
 
         _holders[holder] = HolderLib.pack(h.balance(), false, h.correction() - SafeCast.toInt256(amount * MAGNITUDE));
+        // accounted >= the sum of what holders can claim (dust included), so this cannot underflow.
+        _revenue.accounted = revenue.accounted - uint128(amount);
         emit RevenueClaimed(holder, amount);
         STABLECOIN.safeTransfer(holder, amount);
     }
 
+    /// @dev Distributes the stablecoin held above `accounted` to the holders of this instant.
+    function _distributeUnaccounted() private returns (uint256 amount) {
+        Revenue memory revenue = _revenue;
+        uint256 supply = _totalSupply;
+        amount = STABLECOIN.balanceOf(address(this)) - revenue.accounted;
+        if (amount == 0 || supply == 0) revert AssetSharesNothingToDistribute(amount, supply);
+
+        // Rounds down: what the division drops stays in `accounted` as dust.
+        uint256 pointsPerShare_ = revenue.pointsPerShare + amount * MAGNITUDE / supply;
+        _revenue = Revenue(SafeCast.toUint128(pointsPerShare_), SafeCast.toUint128(revenue.accounted + amount));
+        emit RevenueDistributed(msg.sender, amount, pointsPerShare_);
+    }
+
     /// @dev Rounds down. `balance * pointsPerShare + correction` is what the holder earned, never negative.
-    function _claimable(Holder h) private view returns (uint256) {
-        int256 earned = SafeCast.toInt256(h.balance() * _pointsPerShare) + h.correction();
+    function _claimable(Holder h, uint256 pointsPerShare_) private pure returns (uint256) {
+        int256 earned = SafeCast.toInt256(h.balance() * pointsPerShare_) + h.correction();
         return SafeCast.toUint256(earned) / MAGNITUDE;
     }
 

@@ -8,7 +8,7 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 /// ComplianceRegistry. The asset's NFT is locked inside; the supply is fixed at creation. Every transfer passes the
 /// compliance check (recipient verified and not frozen, sender not frozen on this token).
 ///
-/// Revenue: stablecoin sent with `distribute` is owed to holders pro rata at that instant, in O(1) whatever the
+/// Revenue: stablecoin sent with `distribute` (or pushed, then `notifyRevenue`) is owed to holders pro rata at that instant, in O(1) whatever the
 /// number of holders, by a points-per-share accumulator with per-holder corrections (ERC-2222, Maple FDT):
 ///   owed(holder) = (balance * pointsPerShare + correction) / MAGNITUDE
 /// A transfer moves `pointsPerShare * amount` of correction with the shares, so revenue earned before a transfer stays
@@ -61,8 +61,13 @@ interface IAssetShares is IERC20Metadata {
 
     // ---------------------------------------------------------------- holders
 
-    /// @notice Pulls `amount` of stablecoin from the caller and owes it to the holders of this instant.
+    /// @notice Pulls `amount` of stablecoin from the caller and owes it, with any revenue pushed earlier and not yet
+    /// distributed, to the holders of this instant.
     function distribute(uint256 amount) external;
+    /// @notice Distributes the stablecoin sent to this token since the last distribution (push, then notify: the
+    /// revenue router's path, one transfer cheaper than `distribute`). Anyone may call it.
+    /// @return amount what was distributed
+    function notifyRevenue() external returns (uint256 amount);
     /// @notice Pays the caller's revenue to the caller.
     function claim() external returns (uint256 amount);
     /// @notice Pays `holder`'s revenue to `holder` (keepers, wallets paying gas for a holder).
@@ -77,7 +82,7 @@ interface IAssetShares is IERC20Metadata {
     function pointsPerShare() external view returns (uint256);
     function claimableOf(address holder) external view returns (uint256);
     function isFrozen(address holder) external view returns (bool);
-    /// @notice Total revenue ever distributed to this token.
-    function totalDistributed() external view returns (uint256);
+    /// @notice Stablecoin this token holds for its holders: distributed and not yet claimed (rounding dust included).
+    function accountedRevenue() external view returns (uint256);
     function detectTransferRestriction(address from, address to, uint256 value) external view returns (uint8);
 }

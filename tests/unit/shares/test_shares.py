@@ -280,7 +280,7 @@ def test_distribute__owes_holders_pro_rata(shares, operator, investors, fund, st
     assert tx.events.filter(shares.RevenueDistributed)[0].amount == 10_000 * USD
     assert shares.claimableOf(investors[0]) == 1_000 * USD
     assert shares.claimableOf(operator) == 9_000 * USD
-    assert shares.totalDistributed() == 10_000 * USD
+    assert shares.accountedRevenue() == 10_000 * USD
     assert stablecoin.balanceOf(shares) == 10_000 * USD
 
 
@@ -378,7 +378,7 @@ def test_distribute__fee_on_transfer_stablecoin__reverts(
     fee_token.approve(fee_shares, 1_000 * USD, sender=gov)
     with ape.reverts(fee_shares.AssetSharesTransferShortfall, expected=1_000 * USD, received=990 * USD):
         fee_shares.distribute(1_000 * USD, sender=gov)
-    assert fee_shares.totalDistributed() == 0 and fee_shares.pointsPerShare() == 0
+    assert fee_shares.accountedRevenue() == 0 and fee_shares.pointsPerShare() == 0
 
 
 # ---------------------------------------------------------------- redeem
@@ -395,8 +395,9 @@ def test_redeem__whole_supply_gets_the_nft(
     assert shares.totalSupply() == 0 and shares.balanceOf(operator) == 0 and shares.redeemed()
     assert shares.claimableOf(operator) == 300 * USD  # revenue earned before the burn stays claimable
     shares.claim(sender=operator)
-    with ape.reverts(shares.AssetSharesNothingToDistribute):
-        shares.distribute(1, sender=operator)
+    stablecoin.mint(shares, 1, sender=operator)  # revenue pushed to a redeemed token has no holders to go to
+    with ape.reverts(shares.AssetSharesNothingToDistribute, amount=1, totalSupply=0):
+        shares.notifyRevenue(sender=operator)
     # The asset can be split again.
     assets.approve(factory, asset_id, sender=operator)
     factory.fractionalize(asset_id, operator, SUPPLY, sender=operator)
@@ -418,3 +419,23 @@ def test_redeem__while_leased__reverts(chain, assets, shares, operator, system, 
     with ape.reverts(shares.AssetSharesAssetBound, assetId=asset_id):
         shares.redeem(sender=operator)
     assert assets.ownerOf(asset_id) == shares.address
+
+
+def test_notify_revenue__distributes_what_was_pushed(shares, operator, investors, stablecoin, gov):
+    shares.transfer(investors[0], SUPPLY // 4, sender=operator)
+    stablecoin.mint(shares, 400 * USD, sender=gov)  # pushed, not yet distributed
+    assert shares.claimableOf(investors[0]) == 0
+    tx = shares.notifyRevenue(sender=gov)
+    assert tx.events.filter(shares.RevenueDistributed)[0].amount == 400 * USD
+    assert shares.claimableOf(investors[0]) == 100 * USD
+    assert shares.accountedRevenue() == 400 * USD
+    with ape.reverts(shares.AssetSharesNothingToDistribute, amount=0):
+        shares.notifyRevenue(sender=gov)
+
+
+def test_notify_revenue__claims_do_not_count_as_new_revenue(shares, operator, fund, stablecoin):
+    fund(shares, 100 * USD)
+    shares.claim(sender=operator)
+    assert shares.accountedRevenue() == 0 and stablecoin.balanceOf(shares) == 0
+    with ape.reverts(shares.AssetSharesNothingToDistribute):
+        shares.notifyRevenue(sender=operator)
