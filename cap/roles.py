@@ -15,6 +15,7 @@ class Role(IntEnum):
     LEASE_MARKET = 6  # the only caller allowed to set an asset's ERC-4907 user
     SYSTEM = 7  # protocol contracts calling each other (the shares factory)
     GOVERNOR = 8  # risk parameters (burn-in, fees): executes after a delay on live networks
+    ARBITER = 9  # resolves lease disputes with a split
 
     @property
     def label(self) -> str:

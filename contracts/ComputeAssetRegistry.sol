@@ -30,8 +30,8 @@ contract ComputeAssetRegistry is IComputeAssetRegistry, ERC721, AccessManaged, P
     address[] private _bindingHooks;
     mapping(uint256 assetId => Asset) private _assets;
     mapping(bytes32 serialHash => uint256 assetId) private _assetIdBySerial;
-    mapping(uint256 assetId => address) private _users;
-    mapping(uint256 assetId => uint64) private _userExpires;
+    /// @dev ERC-4907 user and expiry of each asset, one slot.
+    mapping(uint256 assetId => UserInfo) private _users;
 
     constructor(address authority, IUsageOracle usageOracle, uint256 burnInEpochs_, uint256 burnInMinUptimeBps_)
         ERC721("Compute Asset", "CAP-ASSET")
@@ -115,8 +115,7 @@ contract ComputeAssetRegistry is IComputeAssetRegistry, ERC721, AccessManaged, P
         if (!clearing && (user == address(0) || expires <= block.timestamp || asset.status != Status.Active)) {
             revert ComputeAssetRegistryInvalidUser(tokenId, user, expires);
         }
-        _users[tokenId] = user;
-        _userExpires[tokenId] = expires;
+        _users[tokenId] = UserInfo(user, expires);
         emit UpdateUser(tokenId, user, expires);
     }
 
@@ -161,17 +160,19 @@ contract ComputeAssetRegistry is IComputeAssetRegistry, ERC721, AccessManaged, P
 
     /// @inheritdoc IERC4907
     function userOf(uint256 tokenId) external view returns (address) {
-        return _userExpires[tokenId] >= block.timestamp ? _users[tokenId] : address(0);
+        UserInfo memory info = _users[tokenId];
+        return info.expires >= block.timestamp ? info.user : address(0);
     }
 
     /// @inheritdoc IERC4907
     function userExpires(uint256 tokenId) external view returns (uint256) {
-        return _userExpires[tokenId];
+        return _users[tokenId].expires;
     }
 
     /// @inheritdoc IComputeAssetRegistry
     function isBound(uint256 assetId) public view returns (bool) {
-        if (_users[assetId] != address(0) && _userExpires[assetId] >= block.timestamp) return true;
+        UserInfo memory info = _users[assetId];
+        if (info.user != address(0) && info.expires >= block.timestamp) return true;
         uint256 count = _bindingHooks.length;
         for (uint256 i; i < count; ++i) {
             if (IBindingHook(_bindingHooks[i]).isBound(assetId)) return true;

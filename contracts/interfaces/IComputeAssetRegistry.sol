@@ -39,6 +39,12 @@ interface IComputeAssetRegistry is IERC721, IERC4907 {
         bytes32 region;
     }
 
+    /// @notice ERC-4907 state of an asset.
+    struct UserInfo {
+        address user;
+        uint64 expires;
+    }
+
     struct Asset {
         HardwareSpec spec;
         bytes32 serialHash;

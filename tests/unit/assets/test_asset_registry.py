@@ -31,16 +31,17 @@ def test_register__emits_events(assets, operator, spec):
 
 
 def test_register__by_non_operator__reverts(assets, stranger, spec):
+    count = assets.assetCount()
     with ape.reverts(assets.AccessManagedUnauthorized, caller=stranger):
         assets.registerAsset(spec.as_tuple(), keccak(text="x"), keccak(text="doc"), sender=stranger)
-    assert assets.assetCount() == 0
+    assert assets.assetCount() == count
 
 
 def test_register__with_duplicate_serial__reverts(assets, register_asset):
     first = register_asset(keccak(text="dup"))
     with ape.reverts(assets.ComputeAssetRegistryDuplicateSerial, serialHash=keccak(text="dup"), existingAssetId=first):
         register_asset(keccak(text="dup"))
-    assert assets.assetCount() == 1
+    assert assets.assetCount() == first
 
 
 @pytest.mark.parametrize(
@@ -281,13 +282,14 @@ def test_set_burn_in__by_stranger__reverts(assets, stranger):
 
 
 def test_binding_hooks__add_remove_and_bad_input(assets, gov, factory, compliance, oracle, manager):
+    existing = list(assets.bindingHooks())  # the lease market, once deployed with the system
     assets.setBindingHook(factory, True, sender=gov)
-    assert assets.bindingHooks() == [factory.address]
+    assert assets.bindingHooks() == [*existing, factory.address]
     with ape.reverts(assets.ComputeAssetRegistryInvalidHook, hook=factory):
         assets.setBindingHook(factory, True, sender=gov)
     with ape.reverts(assets.ComputeAssetRegistryInvalidHook, hook=ZERO):
         assets.setBindingHook(ZERO, True, sender=gov)
-    for hook in (compliance, oracle, manager):
+    for hook in (compliance, oracle, manager)[: 3 - len(existing)]:
         assets.setBindingHook(hook, True, sender=gov)
     with ape.reverts(assets.ComputeAssetRegistryInvalidHook, hook=assets):
         assets.setBindingHook(assets, True, sender=gov)  # at most four
