@@ -31,13 +31,13 @@ compile: setup
 	rm -rf contracts/.cache
 
 test: compile
-	ape test tests -p no:cacheprovider
+	tools/run_tests.sh
 
 demo: compile
 	ape run demo
 
 bench: compile
-	ape test tests -m gas -s -p no:cacheprovider
+	tools/run_tests.sh -m gas
 
 lint: setup
 	ruff check cap scripts tests

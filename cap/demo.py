@@ -28,6 +28,8 @@ from cap.simulate import Node, Outage, Window, dcgm_exposition
 
 YEAR = 365 * 86_400
 SUPPLY = 1_000_000 * 10**18
+PRICE_PER_HOUR = 20 * USD  # 8 x H100 at $2.50 per GPU-hour
+LEASE_HOURS = 24
 
 
 def refusal(method: Any, *args: Any, **kwargs: Any) -> ContractLogicError:
@@ -72,6 +74,7 @@ class Cast:
     outsider: Any
     attesters: list[Any]
     relayer: Any
+    renter: Any
 
     @classmethod
     def local(cls) -> Cast:
@@ -87,6 +90,7 @@ class Cast:
             outsider=test[9],
             attesters=[test[10 + i] for i in range(5)],
             relayer=test[15],
+            renter=test[16],
         )
 
     def name_of(self, address: str) -> str:
@@ -103,6 +107,7 @@ class Demo:
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="cap-demo-")))
     system: System | None = None
     asset_id: int = 0
+    lease_id: int = 0
     node: Node = field(default_factory=lambda: Node(host="h100-node-07", gpus=8))
 
     # ---------------------------------------------------------------- chapters
@@ -215,8 +220,84 @@ class Demo:
         )
         self._holders_table("Holders after the recovery")
 
+    def rent(self) -> None:
+        say.chapter("7. An AI lab rents the machine for a day")
+        system, cast = self.system, self.cast
+        market, oracle = system.lease_market, system.oracle
+        start = oracle.epochStart(oracle.currentEpoch())  # leases may start in the current epoch
+        offer = (PRICE_PER_HOUR, 1, 720, 9_900, 1_000, start, start + 60 * 86_400)
+        market.setOffer(self.asset_id, offer, sender=cast.operator)
+        say.step(f"offer: {usd(PRICE_PER_HOUR)}/hour, 1 to 720 hours, SLA 99.00% uptime, 10% early-termination fee")
+        price = LEASE_HOURS * PRICE_PER_HOUR
+        system.stablecoin.mint(cast.renter, price, sender=cast.renter)
+        system.stablecoin.approve(market, price, sender=cast.renter)
+        tx = market.rent(self.asset_id, start, LEASE_HOURS, price, sender=cast.renter)
+        self.lease_id = tx.events.filter(market.LeaseBooked)[0].leaseId
+        say.step(
+            f"lease #{self.lease_id}: {LEASE_HOURS} hours prepaid into escrow ({usd(price)}, {tx.gas_used:,} gas); "
+            f"the renter is the machine's ERC-4907 user: {system.assets.userOf(self.asset_id) == cast.renter.address}"
+        )
+        first = market.leaseOf(self.lease_id).startEpoch
+        # Four of the eight GPUs drop out for two hours in the afternoon.
+        outage = Outage((0, 1, 2, 3), range(5 * 60, 7 * 60))  # minutes from the lease start
+        self._attest_window(first, LEASE_HOURS, outages=(outage,))
+        self._usage_table(first, first + LEASE_HOURS, title="The lease's attested usage", every=3)
+
+    def settle(self) -> None:
+        say.chapter("8. Settlement: earned rent less the SLA credit, routed to the owners")
+        system, cast = self.system, self.cast
+        market, router = system.lease_market, system.router
+        lease = market.leaseOf(self.lease_id)
+        uptime = system.oracle.uptimeBps(self.asset_id, lease.startEpoch, lease.endEpoch)
+        chain.mine(timestamp=chain.pending_timestamp + 4 * 86_400)
+        say.step("the 3-day dispute window passes without a dispute")
+        tx = market.settle(self.lease_id, sender=cast.relayer)
+        credit = market.refundableOf(cast.renter)
+        released = market.unroutedRentOf(self.asset_id)
+        say.table(
+            "Settlement",
+            ["", "value"],
+            [
+                ("mean attested uptime", bps(uptime)),
+                ("SLA target", bps(9_900)),
+                ("credit to the renter", usd(credit)),
+                ("rent released", usd(released)),
+                ("settle gas", f"{tx.gas_used:,}"),
+            ],
+        )
+        tx = market.routeRent(self.asset_id, sender=cast.relayer)
+        routed = tx.events.filter(router.RevenueRouted)[0]
+        say.table(
+            "Revenue routed",
+            ["recipient", "amount"],
+            [
+                ("protocol treasury", usd(routed.protocolFee)),
+                ("operator fee", usd(routed.operatorFee)),
+                ("share holders", usd(routed.holdersPart)),
+            ],
+        )
+        market.withdraw(sender=cast.renter)
+        router.withdrawOperatorFees(self.asset_id, sender=cast.operator)
+        router.withdrawProtocolFees(sender=cast.relayer)
+        say.step(f"the renter withdraws its credit ({usd(credit)}); operator and treasury fees are paid out")
+        token = system.shares(self.asset_id)
+        for account in (cast.operator, *cast.investors.values()):
+            if token.claimableOf(account) > 0:
+                token.claim(sender=account)
+        self._holders_table("Holders after claiming the rent")
+
     def run(self) -> None:
-        for chapter in (self.deploy, self.register, self.burn_in, self.fractionalize, self.revenue, self.compliance):
+        chapters = (
+            self.deploy,
+            self.register,
+            self.burn_in,
+            self.fractionalize,
+            self.revenue,
+            self.compliance,
+            self.rent,
+            self.settle,
+        )
+        for chapter in chapters:
             chapter()
         say.chapter("Done")
         say.step(f"telemetry files written to {self.workdir}")
@@ -244,13 +325,27 @@ class Demo:
         report = result.reports[0]
         say.step(f"epoch {epoch}: uptime {bps(report.uptime_bps)}, signed by 3 attesters, accepted")
 
-    def _usage_table(self, first: int, end: int) -> None:
+    def _attest_window(self, first: int, epochs: int, outages: tuple[Outage, ...] = ()) -> None:
+        """One telemetry file for `epochs` epochs from `first`, attested in one run of the attester pipeline."""
+        oracle = self.system.oracle
+        start = oracle.epochStart(first)
+        end = oracle.epochStart(first + epochs)
+        if chain.pending_timestamp < end:
+            chain.mine(timestamp=end)
+        path = self.workdir / f"asset-{self.asset_id}-epochs-{first}-{first + epochs - 1}.prom"
+        scrapes = epochs * self.params.epoch_seconds // 60
+        path.write_text(dcgm_exposition(self.node, Window(start=start, scrapes=scrapes, outages=outages)))
+        config = AttesterConfig(asset_id=self.asset_id, expected_gpus=self.node.gpus, sample_interval=60)
+        result = attest_file(path, config, oracle=oracle, signers=self.cast.attesters[:3], sender=self.cast.relayer)
+        say.step(f"{len(result.reports)} epochs of telemetry attested in {len(result.receipts)} transaction(s)")
+
+    def _usage_table(self, first: int, end: int, title: str = "Attested usage", every: int = 1) -> None:
         oracle = self.system.oracle
         rows = []
-        for epoch in range(first, end):
+        for epoch in range(first, end, every):
             reported, uptime, utilization, gpu_mh, energy_wh, _ = oracle.usageAt(self.asset_id, epoch)
             rows.append((epoch, bps(uptime), bps(utilization), f"{gpu_mh / 1000:.2f}", f"{energy_wh / 1000:.1f}"))
-        say.table("Attested usage", ["epoch", "uptime", "utilization", "GPU-hours", "kWh"], rows)
+        say.table(title, ["epoch", "uptime", "utilization", "GPU-hours", "kWh"], rows)
         say.step(f"mean uptime over epochs [{first}, {end}): {bps(oracle.uptimeBps(self.asset_id, first, end))}")
 
     def _distribute(self, amount: int) -> None:

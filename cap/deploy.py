@@ -45,6 +45,17 @@ FUNCTION_ROLES: dict[str, dict[str, Role]] = {
         "pause": Role.PAUSER,
         "unpause": Role.PAUSER,
     },
+    "router": {
+        "setFees": Role.GOVERNOR,
+        "setTreasury": Role.GOVERNOR,
+        "setRentSource": Role.ADMIN,  # wiring: the admin registers the lease market at deployment
+    },
+    "lease_market": {
+        "setTerms": Role.GOVERNOR,
+        "pause": Role.PAUSER,
+        "unpause": Role.PAUSER,
+        "resolveDispute": Role.ARBITER,
+    },
 }
 
 # Roles administered by another role than ADMIN (the onboarding role grants and revokes operators).
@@ -60,6 +71,9 @@ class Params:
     burn_in_min_uptime_bps: int = 9_500
     quorum: int = 3
     governor_delay: int = 0  # seconds every GOVERNOR call waits (AccessManager execution delay)
+    protocol_fee_bps: int = 500
+    operator_fee_bps: int = 1_500
+    treasury: str | None = None  # the admin when None
 
 
 @dataclass
@@ -72,11 +86,14 @@ class System:
     assets: Any
     compliance: Any
     factory: Any
+    router: Any
+    lease_market: Any
     params: Params = field(default_factory=Params)
 
+    NAMES = ("manager", "stablecoin", "oracle", "assets", "compliance", "factory", "router", "lease_market")
+
     def contracts(self) -> dict[str, Any]:
-        names = ("manager", "stablecoin", "oracle", "assets", "compliance", "factory")
-        return {name: getattr(self, name) for name in names}
+        return {name: getattr(self, name) for name in self.NAMES}
 
     def shares(self, asset_id: int) -> Any:
         """The share token of an asset, typed with the full ABI (token functions and compliance errors)."""
@@ -113,14 +130,33 @@ def deploy_system(admin: Any, params: Params | None = None, stablecoin: Any = No
     )
     compliance = project.ComplianceRegistry.deploy(manager, stablecoin, assets, sender=admin)
     factory = project.AssetSharesFactory.deploy(manager, compliance, assets, sender=admin)
-    system = System(manager, stablecoin, oracle, assets, compliance, factory, params)
+    router = project.RevenueRouter.deploy(
+        manager,
+        stablecoin,
+        assets,
+        factory,
+        params.treasury or admin,
+        params.protocol_fee_bps,
+        params.operator_fee_bps,
+        sender=admin,
+    )
+    lease_market = project.LeaseMarket.deploy(manager, stablecoin, assets, router, sender=admin)
+    system = System(manager, stablecoin, oracle, assets, compliance, factory, router, lease_market, params)
     wire(system, admin)
     return system
 
 
 def wire(system: System, admin: Any) -> None:
-    """Sets every function role, role admin, label and the factory's SYSTEM role."""
+    """Wires the protocol contracts to each other, then sets every function role, role admin and label.
+
+    The contract-to-contract calls come first, while every restricted function is still the admin's alone (an
+    AccessManager target function defaults to ADMIN_ROLE): the lease market becomes a binding hook and a rent
+    source. Then the factory gets SYSTEM (registers share tokens) and the lease market LEASE_MARKET (sets ERC-4907
+    users).
+    """
     manager = system.manager
+    system.assets.setBindingHook(system.lease_market, True, sender=admin)
+    system.router.setRentSource(system.lease_market, True, sender=admin)
     for attribute, functions in FUNCTION_ROLES.items():
         target = getattr(system, attribute)
         by_role: dict[Role, list[bytes]] = {}
@@ -134,6 +170,7 @@ def wire(system: System, admin: Any) -> None:
     for role, role_admin in ROLE_ADMINS.items():
         manager.setRoleAdmin(role, role_admin, sender=admin)
     manager.grantRole(Role.SYSTEM, system.factory, 0, sender=admin)
+    manager.grantRole(Role.LEASE_MARKET, system.lease_market, 0, sender=admin)
 
 
 def grant(system: System, admin: Any, role: Role, account: Any, delay: int | None = None) -> None:

@@ -276,11 +276,11 @@ def test_rent__fee_on_transfer_stablecoin__reverts(project, system, gov, operato
 
 
 def test_deploy__with_an_epoch_that_does_not_divide_an_hour__reverts(project, gov, router, stablecoin, accounts):
-    from cap.deploy import Params, deploy_system
-
-    other = deploy_system(gov, Params(epoch_seconds=7 * 60))
+    manager = project.ProtocolAccessManager.deploy(gov, sender=gov)
+    oracle = project.UsageOracle.deploy(manager, 7 * 60, 0, sender=gov)
+    assets = project.ComputeAssetRegistry.deploy(manager, oracle, 3, 9_500, sender=gov)
     with ape.reverts(project.LeaseMarket.LeaseMarketInvalidEpochLength, epochSeconds=7 * 60):
-        project.LeaseMarket.deploy(other.manager, stablecoin, other.assets, router, sender=gov)
+        project.LeaseMarket.deploy(manager, stablecoin, assets, router, sender=gov)
 
 
 def test_price__is_price_per_hour_times_hours(market, asset_id, operator, renter, clock, fund):
