@@ -64,7 +64,7 @@ ROLE_ADMINS: dict[Role, Role] = {Role.OPERATOR: Role.ONBOARDING}
 
 @dataclass
 class Params:
-    """Deployment parameters (a reviewed config file per network supplies them to the deploy script)."""
+    """Deployment parameters; the defaults suit a local network."""
 
     epoch_seconds: int = 3600
     burn_in_epochs: int = 24
