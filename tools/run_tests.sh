@@ -16,6 +16,7 @@ AREAS=(
   tests/unit/lease
   tests/unit/revenue
   tests/unit/lending
+  tests/unit/nav
   tests/integration
 )
 
