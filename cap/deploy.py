@@ -6,6 +6,7 @@ restricted function of which contract.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,6 +114,15 @@ def selector(contract: Any, name: str) -> bytes:
     return keccak(text=abis[0].selector)[:4]
 
 
+def set_function_roles(manager: Any, target: Any, functions: Mapping[str, Role], admin: Any) -> None:
+    """Maps each named restricted function of `target` to its role: one AccessManager call per role."""
+    by_role: dict[Role, list[bytes]] = {}
+    for name, role in functions.items():
+        by_role.setdefault(Role(role), []).append(selector(target, name))
+    for role, selectors in by_role.items():
+        manager.setTargetFunctionRole(target, selectors, role, sender=admin)
+
+
 def deploy_system(admin: Any, params: Params | None = None, stablecoin: Any = None) -> System:
     """Deploys the core contracts with `admin` as the AccessManager's admin and wires every restricted function.
 
@@ -158,12 +168,7 @@ def wire(system: System, admin: Any) -> None:
     system.assets.setBindingHook(system.lease_market, True, sender=admin)
     system.router.setRentSource(system.lease_market, True, sender=admin)
     for attribute, functions in FUNCTION_ROLES.items():
-        target = getattr(system, attribute)
-        by_role: dict[Role, list[bytes]] = {}
-        for name, role in functions.items():
-            by_role.setdefault(role, []).append(selector(target, name))
-        for role, selectors in by_role.items():
-            manager.setTargetFunctionRole(target, selectors, role, sender=admin)
+        set_function_roles(manager, getattr(system, attribute), functions, admin)
     for role in Role:
         if role is not Role.ADMIN:
             manager.labelRole(role, role.label, sender=admin)

@@ -5,7 +5,9 @@ records deposits), an active asset with an offer, and helpers to book, attest an
 from __future__ import annotations
 
 import pytest
-from lease_helpers import ARBITER_ROLE, ATTEST_BATCH, Clock, deploy_market, offer
+from lease_helpers import ATTEST_BATCH, Clock, deploy_market, offer
+
+from cap.roles import Role
 
 # ---------------------------------------------------------------- accounts
 
@@ -36,7 +38,7 @@ def router(project, system, gov):
 @pytest.fixture(scope="session")
 def market(system, gov, router, arbiter):
     market = deploy_market(system, gov, router)
-    system.manager.grantRole(ARBITER_ROLE, arbiter, 0, sender=gov)
+    system.manager.grantRole(Role.ARBITER, arbiter, 0, sender=gov)
     return market
 
 

@@ -1,6 +1,7 @@
 """Constants, typed values and the deploy-and-wire step of the LeaseMarket tests (imported by the conftest and tests).
 
-`deploy_market` is the step that `cap/deploy.py` will take over (see LEASE_FUNCTION_ROLES).
+`deploy_market` wires a market the way `cap/deploy.py` does (its roles come from `FUNCTION_ROLES["lease_market"]`),
+so that the unit tests can pair it with a mock router.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from cap.deploy import System, grant, selector
+from cap.deploy import FUNCTION_ROLES, System, grant, set_function_roles
 from cap.roles import Role
 
 USD = 10**6
@@ -18,17 +19,6 @@ PRICE_PER_HOUR = 16 * USD  # an 8x H100 server at $2 per GPU-hour
 SLA_UPTIME_BPS = 9_900
 TERMINATION_FEE_BPS = 1_000
 ATTEST_BATCH = 100  # reports per transaction (anvil runs with steps tracing: bigger batches are slower than linear)
-
-# Proposed `Role.ARBITER = 9` (cap/roles.py is the lead's to edit): the dispute arbiter.
-ARBITER_ROLE = 9
-
-# LeaseMarket function -> role (the entries `cap.deploy.FUNCTION_ROLES` gets under "lease_market").
-LEASE_FUNCTION_ROLES: dict[str, int] = {
-    "setTerms": Role.GOVERNOR,
-    "pause": Role.PAUSER,
-    "unpause": Role.PAUSER,
-    "resolveDispute": ARBITER_ROLE,
-}
 
 # The market's default terms: daily SLA periods, a day of grace, a three-day dispute window, 90 days ahead.
 SLA_PERIOD_HOURS = 24
@@ -90,11 +80,7 @@ def deploy_market(system: System, admin: Any, router: Any, stablecoin: Any = Non
     market = project.LeaseMarket.deploy(
         system.manager, stablecoin or system.stablecoin, system.assets, router, sender=admin
     )
-    by_role: dict[int, list[bytes]] = {}
-    for name, role in LEASE_FUNCTION_ROLES.items():
-        by_role.setdefault(int(role), []).append(selector(market, name))
-    for role, selectors in by_role.items():
-        system.manager.setTargetFunctionRole(market, selectors, role, sender=admin)
+    set_function_roles(system.manager, market, FUNCTION_ROLES["lease_market"], admin)
     grant(system, admin, Role.LEASE_MARKET, market)
     system.assets.setBindingHook(market, True, sender=admin)
     return market

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from cap.deploy import System, selector
+from cap.deploy import System, set_function_roles
 from cap.roles import Role
 
 PROTOCOL_FEE_BPS = 500
@@ -66,11 +66,7 @@ def _deploy_router(
         operator_fee_bps,
         sender=admin,
     )
-    by_role: dict[Role, list[bytes]] = {}
-    for name, role in ROUTER_FUNCTION_ROLES.items():
-        by_role.setdefault(role, []).append(selector(router, name))
-    for role, selectors in by_role.items():
-        system.manager.setTargetFunctionRole(router, selectors, role, sender=admin)
+    set_function_roles(system.manager, router, ROUTER_FUNCTION_ROLES, admin)
     return router
 
 
