@@ -17,6 +17,7 @@ AREAS=(
   tests/unit/revenue
   tests/unit/lending
   tests/unit/nav
+  tests/unit/markets
   tests/integration
 )
 
