@@ -17,6 +17,8 @@ AREAS=(
   tests/unit/revenue
   tests/unit/lending
   tests/unit/nav
+  tests/unit/offering
+  tests/unit/trading
   tests/integration
 )
 
