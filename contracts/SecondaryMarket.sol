@@ -19,8 +19,8 @@ import {ComplianceRegistry} from "./ComplianceRegistry.sol";
 /// @title SecondaryMarket
 /// @notice EIP-712 signed limit orders for compute-asset shares, filled on-chain wallet to wallet, with compliance
 /// checked for both sides at fill time (see {ISecondaryMarket}).
-/// @dev Holds no shares and no stablecoin but the protocol fees. Does not check that the stablecoin arrived whole
-/// (fee-on-transfer tokens are unsupported). `fill` runs checks -> effects -> event -> transfers, `nonReentrant`.
+/// @dev Holds no shares, and between fills no stablecoin but the protocol fees (a fill's leg passes through). Does
+/// not check that the stablecoin arrived whole (fee-on-transfer tokens are unsupported). `fill` runs checks -> effects -> event -> transfers, `nonReentrant`.
 contract SecondaryMarket is ISecondaryMarket, AccessManaged, Pausable, ReentrancyGuardTransient, EIP712 {
     using SafeERC20 for IERC20;
 
