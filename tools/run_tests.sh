@@ -18,6 +18,8 @@ AREAS=(
   tests/unit/lending
   tests/unit/nav
   tests/unit/markets
+  tests/unit/offering
+  tests/unit/trading
   tests/integration
 )
 
