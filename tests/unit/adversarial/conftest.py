@@ -80,6 +80,16 @@ def renter2(accounts):
 
 
 @pytest.fixture(scope="session")
+def lenders(accounts):
+    return accounts[12:14]
+
+
+@pytest.fixture(scope="session")
+def buyer(accounts):
+    return accounts[14]
+
+
+@pytest.fixture(scope="session")
 def token(system):
     return system.stablecoin
 
@@ -192,17 +202,23 @@ def distribute(token, operator):
 # ---------------------------------------------------------------- the lending vault, on the same token
 
 
-@pytest.fixture(scope="session")
-def vault(project, system, gov, pauser):
-    rate_model = project.KinkedRateModel.deploy(*RATES.args(), sender=gov)
-    vault = project.LendingVault.deploy(
-        system.manager, system.stablecoin, rate_model, 1_000, "CAP USD", "capUSD", sender=gov
-    )
+def deploy_vault(system: Any, admin: Any, asset: Any) -> Any:
+    """A LendingVault over `asset` (10% reserve factor, the lending tests' kinked rates), managed by the system's
+    AccessManager with its restricted functions wired as the lending tests wire them."""
+    from ape import project
+
+    rate_model = project.KinkedRateModel.deploy(*RATES.args(), sender=admin)
+    vault = project.LendingVault.deploy(system.manager, asset, rate_model, 1_000, "CAP USD", "capUSD", sender=admin)
     governed = [selector(vault, name) for name in ("setMarket", "setReserveFactor", "withdrawReserves")]
-    system.manager.setTargetFunctionRole(vault, governed, Role.GOVERNOR, sender=gov)
+    system.manager.setTargetFunctionRole(vault, governed, Role.GOVERNOR, sender=admin)
     paused = [selector(vault, name) for name in ("pause", "unpause")]
-    system.manager.setTargetFunctionRole(vault, paused, Role.PAUSER, sender=gov)
+    system.manager.setTargetFunctionRole(vault, paused, Role.PAUSER, sender=admin)
     return vault
+
+
+@pytest.fixture(scope="session")
+def vault(system, gov):
+    return deploy_vault(system, gov, system.stablecoin)
 
 
 @pytest.fixture(scope="session")
@@ -214,7 +230,29 @@ def collateral_market(project, vault, gov):
 
 @pytest.fixture(scope="module", autouse=True)
 def _session_fixtures_first(
-    system, token, market, router, clock, vault, collateral_market, investors, stranger, attesters, gov, operator
+    system,
+    token,
+    market,
+    router,
+    clock,
+    vault,
+    collateral_market,
+    investors,
+    stranger,
+    attesters,
+    gov,
+    operator,
+    renter,
+    renter2,
+    lenders,
+    buyer,
+    mint,
+    book,
+    leasable,
+    fractionalized,
+    distribute,
+    attacker_contract,
+    act,
 ):
     """Sets up the session fixtures before any module state: Ape snapshots the chain per scope, and a session
     fixture first requested after a module snapshot forces a costly rebase."""
