@@ -205,8 +205,9 @@ contract LendingVault is ILendingVault, ERC4626, AccessManaged, ReentrancyGuardT
     }
 
     /// @inheritdoc ILendingVault
-    function accrue() external nonReentrant {
+    function accrue() external nonReentrant returns (uint256 borrowIndex_) {
         _accrue();
+        return _accrual.borrowIndex;
     }
 
     // ---------------------------------------------------------------- governance

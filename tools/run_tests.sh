@@ -18,6 +18,7 @@ AREAS=(
   tests/unit/revenue
   tests/unit/lending
   tests/unit/nav
+  tests/unit/markets
   tests/unit/access
   tests/unit/adversarial
   tests/integration

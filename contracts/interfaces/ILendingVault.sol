@@ -159,7 +159,8 @@ interface ILendingVault is IERC4626 {
     function recognizeBadDebt(uint256 assets) external returns (uint256 debtUnitsBurned);
 
     /// @notice Accrues interest to the current second (anyone; every state-changing call does it first).
-    function accrue() external;
+    /// @return borrowIndex_ the borrow index after the accrual
+    function accrue() external returns (uint256 borrowIndex_);
 
     // ---------------------------------------------------------------- governance
 
