@@ -13,7 +13,7 @@ def holders_part(amount: int) -> int:
     return amount - amount * 500 // 10_000 - amount * 1_500 // 10_000
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def bought(fractionalized, verify, buyer):
     shares = fractionalized()
     verify(buyer)
@@ -41,7 +41,7 @@ def test_capture__purchase_right_after_a_route_takes_none_of_it(bought, router, 
     assert shares.claimableOf(buyer) == holders_part(1_000 * USD) // 4
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def unrouted_rent(bought, market, operator, book, renter, clock):
     """Rent released (an early-termination fee) and not yet routed, for the bought asset."""
     shares, asset_id = bought

@@ -18,7 +18,7 @@ def assert_refused(attacker_or_token, reason: bytes = REENTRANT_CALL) -> None:
 # ---------------------------------------------------------------- AssetShares
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def held_by_attacker(fractionalized, attacker_contract, operator, distribute):
     """A share token with 10% held by an attacker contract and 1,000 USD of revenue distributed."""
     shares = fractionalized()

@@ -17,7 +17,7 @@ def blacklist(token, gov):
     return blacklist
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def refunds(leasable, book, market, operator, renter, renter2, clock):
     """A full refund credit for each renter (a future lease each, cancelled by the operator)."""
     credits = {}
@@ -29,7 +29,7 @@ def refunds(leasable, book, market, operator, renter, renter2, clock):
     return credits
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def routed(fractionalized, book, market, router, token, operator, investors, renter, clock):
     """A fractionalized asset, half of it with investor 0, which earned rent (a lease terminated early, its fee
     routed) and inference revenue: operator fees, protocol fees and holder revenue are all owed."""
