@@ -18,8 +18,8 @@ import {INavOracle} from "./interfaces/INavOracle.sol";
 /// @title CollateralMarket
 /// @notice Borrowing against one compute asset's shares, repaid by the shares' own revenue (see ICollateralMarket).
 /// @dev Restricted functions (AccessManager): risk parameters and skim (GOVERNOR), position recovery (COMPLIANCE),
-/// pause (PAUSER). Each position is two slots: collateral + revenue snapshot (what supplying writes) and debt units +
-/// credit (what borrowing writes).
+/// pause (PAUSER). Each position is two slots: collateral + debt units (what every action writes) and revenue snapshot
+/// + credit (what applying revenue writes).
 contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTransient {
     using Math for uint256;
     using SafeCast for uint256;
@@ -43,26 +43,35 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
     uint256 public immutable MAX_DUST_DEBT;
     IERC20 public immutable STABLECOIN;
 
+    /// @dev What supplying, borrowing, repaying and liquidating write: one slot.
     struct Position {
         uint96 collateral;
-        uint160 revenueSnapshot; // the share token's pointsPerShare when the collateral last earned
-    }
-
-    struct Loan {
         uint96 debtUnits;
-        uint160 credit; // revenue beyond the debt, the borrower's to claim
     }
 
-    struct Totals {
-        uint96 collateral;
-        uint128 credit;
+    /// @dev What applying revenue writes.
+    struct Earnings {
+        uint128 revenueSnapshot; // the share token's pointsPerShare when the collateral last earned
+        uint128 credit; // revenue beyond the debt, the borrower's to claim
+    }
+
+    /// @dev The risk parameters, the pause flag and the collateral of all positions: the one slot that supplying,
+    /// borrowing, withdrawing and liquidating all read. `dustDebt` fits 88 bits (MAX_DUST_DEBT, decimals <= 18).
+    struct Config {
+        uint16 maxLtvBps;
+        uint16 liquidationLtvBps;
+        uint16 liquidationBonusBps;
+        uint16 closeFactorBps;
+        uint88 dustDebt;
         bool paused;
+        uint96 totalCollateral;
     }
 
-    RiskParams private _risk;
-    Totals private _totals;
+    Config private _config;
+    /// @dev The sum of the positions' credits.
+    uint256 private _totalCredit;
     mapping(address borrower => Position) private _positions;
-    mapping(address borrower => Loan) private _loans;
+    mapping(address borrower => Earnings) private _earnings;
 
     /// @param authority the AccessManager
     /// @param shares the collateral: a share token registered in `compliance`, priced by `nav`
@@ -89,7 +98,9 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
         COMPLIANCE = compliance;
         ASSET_ID = assetId;
         STABLECOIN = IERC20(vault.asset());
-        MAX_DUST_DEBT = 100_000 * 10 ** IERC20Metadata(vault.asset()).decimals();
+        uint8 decimals = IERC20Metadata(vault.asset()).decimals();
+        if (decimals > 18) revert CollateralMarketInvalidSetup();
+        MAX_DUST_DEBT = 100_000 * 10 ** decimals;
         _setRiskParams(risk);
         STABLECOIN.forceApprove(address(vault), type(uint256).max);
     }
@@ -98,35 +109,35 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
 
     /// @inheritdoc ICollateralMarket
     function supplyCollateral(address borrower, uint256 shares) external nonReentrant {
-        Totals memory totals = _totals;
-        if (totals.paused) revert CollateralMarketPaused();
+        if (_config.paused) revert CollateralMarketPaused();
         if (shares == 0) revert CollateralMarketZeroAmount();
         _requireCompliant(borrower);
 
         Position memory position = _touch(borrower);
         position.collateral = (position.collateral + shares).toUint96();
         _positions[borrower] = position;
-        _totals.collateral = totals.collateral + uint96(shares); // <= the share supply, < 2^96
+        _config.totalCollateral += uint96(shares); // the sum of the positions' collateral, < 2^96 as each is
         emit CollateralSupplied(borrower, msg.sender, shares);
         IERC20(address(SHARES)).safeTransferFrom(msg.sender, address(this), shares);
     }
 
     /// @inheritdoc ICollateralMarket
     function borrow(uint256 assets, address receiver) external nonReentrant returns (uint256 debtUnits) {
-        if (_totals.paused) revert CollateralMarketPaused();
+        Config memory config = _config;
+        if (config.paused) revert CollateralMarketPaused();
         if (assets == 0) revert CollateralMarketZeroAmount();
         if (receiver == address(0)) revert CollateralMarketZeroAddress();
         _requireCompliant(msg.sender);
 
-        Position memory position = _touch(msg.sender);
+        // Pending revenue is left for the next touch: it only lowers the debt, so the check below is conservative.
+        Position storage position = _positions[msg.sender];
         uint256 price = _freshPrice();
         debtUnits = VAULT.borrow(assets, receiver);
-        Loan storage loan = _loans[msg.sender];
-        uint256 units = loan.debtUnits + debtUnits;
-        loan.debtUnits = units.toUint96();
+        uint256 units = position.debtUnits + debtUnits;
+        position.debtUnits = units.toUint96();
 
         uint256 debt = _debt(units, VAULT.borrowIndex());
-        uint256 maxDebt = _maxDebt(position.collateral, price, _risk.maxLtvBps);
+        uint256 maxDebt = _maxDebt(position.collateral, price, config.maxLtvBps);
         if (debt > maxDebt) revert CollateralMarketBorrowExceedsLtv(msg.sender, debt, maxDebt);
         emit Borrowed(msg.sender, receiver, assets, debtUnits);
     }
@@ -134,16 +145,20 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
     /// @inheritdoc ICollateralMarket
     function repay(address borrower, uint256 assets) external nonReentrant returns (uint256 repaid) {
         if (assets == 0) revert CollateralMarketZeroAmount();
-        _touch(borrower);
-        Loan memory loan = _loans[borrower];
-        uint256 index = VAULT.accrue();
-        uint256 debt = _debt(loan.debtUnits, index);
-        repaid = assets == type(uint256).max ? debt : assets;
-        if (debt == 0 || repaid > debt) revert CollateralMarketRepayExceedsDebt(borrower, assets, debt);
-
-        uint256 units = _repayVault(msg.sender, repaid, repaid == debt ? loan.debtUnits : repaid.mulDiv(WAD, index));
-        _loans[borrower].debtUnits = uint96(loan.debtUnits - units);
-        emit Repaid(borrower, msg.sender, repaid, units);
+        // Pending revenue is left for the next touch (it would then be credited if the debt is gone).
+        uint256 units = _positions[borrower].debtUnits;
+        repaid = assets;
+        if (assets == type(uint256).max) {
+            repaid = _debt(units, VAULT.accrue());
+            if (repaid == 0) revert CollateralMarketRepayExceedsDebt(borrower, assets, 0);
+        }
+        STABLECOIN.safeTransferFrom(msg.sender, address(VAULT), repaid);
+        uint256 burned = VAULT.repayTransferred(repaid);
+        // Checked after the vault accrued: the position's debt at this second.
+        uint256 debt = _debt(units, VAULT.borrowIndex());
+        if (repaid > debt) revert CollateralMarketRepayExceedsDebt(borrower, assets, debt);
+        _positions[borrower].debtUnits = uint96(units - burned); // repaid <= debt: burned <= units (ILendingVault)
+        emit Repaid(borrower, msg.sender, repaid, burned);
     }
 
     /// @inheritdoc ICollateralMarket
@@ -162,14 +177,13 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
         unchecked {
             position.collateral -= uint96(shares); // checked above
         }
-        uint256 units = _loans[msg.sender].debtUnits;
-        if (units != 0) {
-            uint256 debt = _debt(units, VAULT.accrue());
-            uint256 maxDebt = _maxDebt(position.collateral, _freshPrice(), _risk.maxLtvBps);
+        if (position.debtUnits != 0) {
+            uint256 debt = _debt(position.debtUnits, VAULT.accrue());
+            uint256 maxDebt = _maxDebt(position.collateral, _freshPrice(), _config.maxLtvBps);
             if (debt > maxDebt) revert CollateralMarketInsufficientCollateral(msg.sender, debt, maxDebt);
         }
         _positions[msg.sender] = position;
-        _totals.collateral -= uint96(shares);
+        _config.totalCollateral -= uint96(shares);
         emit CollateralWithdrawn(msg.sender, receiver, shares);
         IERC20(address(SHARES)).safeTransfer(receiver, shares);
     }
@@ -179,11 +193,11 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
         if (receiver == address(0)) revert CollateralMarketZeroAddress();
         _requireCompliant(msg.sender);
         _touch(msg.sender);
-        Loan storage loan = _loans[msg.sender];
-        amount = loan.credit;
+        Earnings storage earnings = _earnings[msg.sender];
+        amount = earnings.credit;
         if (amount == 0) revert CollateralMarketNothingToClaim(msg.sender);
-        loan.credit = 0;
-        _totals.credit -= uint128(amount); // the sum of the credits
+        earnings.credit = 0;
+        _totalCredit -= amount;
         emit RevenueClaimed(msg.sender, receiver, amount);
         _ensureCash(amount);
         STABLECOIN.safeTransfer(receiver, amount);
@@ -192,35 +206,40 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
     /// @inheritdoc ICollateralMarket
     function sweep(address borrower) external nonReentrant {
         Position memory position = _positions[borrower];
+        Earnings memory earnings = _earnings[borrower];
         uint256 pointsPerShare = SHARES.pointsPerShare();
-        if (_pending(position, pointsPerShare) == 0) revert CollateralMarketNothingToSweep(borrower);
-        _applyRevenue(borrower, position, pointsPerShare);
+        if (_pending(position.collateral, earnings.revenueSnapshot, pointsPerShare) == 0) {
+            revert CollateralMarketNothingToSweep(borrower);
+        }
+        position = _applyRevenue(borrower, position, earnings, pointsPerShare);
+        _positions[borrower] = position;
     }
 
     /// @inheritdoc ICollateralMarket
     function liquidate(address borrower, uint256 assets) external nonReentrant returns (uint256 repaid, uint256 seized) {
         if (assets == 0) revert CollateralMarketZeroAmount();
-        if (!COMPLIANCE.canReceive(msg.sender) || SHARES.isFrozen(msg.sender)) {
-            revert CollateralMarketUnverifiedLiquidator(msg.sender);
-        }
         Position memory position = _touch(borrower);
-        Loan memory loan = _loans[borrower];
+        // After the touch, whose share-token call warmed the registry. A wallet frozen on this token only is refused
+        // by the share transfer below (AssetSharesHolderFrozen).
+        if (!COMPLIANCE.canReceive(msg.sender)) revert CollateralMarketUnverifiedLiquidator(msg.sender);
         uint256 index = VAULT.accrue();
-        uint256 debt = _debt(loan.debtUnits, index);
+        uint256 debt = _debt(position.debtUnits, index);
         (repaid, seized) = _liquidationTerms(borrower, position.collateral, debt, assets);
 
-        uint256 units = _repayVault(msg.sender, repaid, repaid == debt ? loan.debtUnits : repaid.mulDiv(WAD, index));
-        loan.debtUnits -= uint96(units);
+        if ((repaid == debt ? position.debtUnits : repaid.mulDiv(WAD, index)) == 0) {
+            revert CollateralMarketDustRepayment(repaid);
+        }
+        STABLECOIN.safeTransferFrom(msg.sender, address(VAULT), repaid);
+        position.debtUnits -= uint96(VAULT.repayTransferred(repaid));
         position.collateral -= uint96(seized);
         uint256 badDebt;
-        if (position.collateral == 0 && loan.debtUnits != 0) {
+        if (position.collateral == 0 && position.debtUnits != 0) {
             // Nothing left to seize: the rest is bad debt, written off in full (the vault burns exactly these units).
-            badDebt = _debt(loan.debtUnits, index);
-            loan.debtUnits -= uint96(VAULT.recognizeBadDebt(badDebt));
+            badDebt = _debt(position.debtUnits, index);
+            position.debtUnits -= uint96(VAULT.recognizeBadDebt(badDebt));
         }
         _positions[borrower] = position;
-        _loans[borrower].debtUnits = loan.debtUnits;
-        _totals.collateral -= uint96(seized);
+        _config.totalCollateral -= uint96(seized);
         emit Liquidated(borrower, msg.sender, repaid, seized, badDebt);
         IERC20(address(SHARES)).safeTransfer(msg.sender, seized);
     }
@@ -235,27 +254,27 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
     /// @inheritdoc ICollateralMarket
     function recoverPosition(address lost, address replacement) external restricted nonReentrant {
         Position memory position = _positions[lost];
-        Loan memory loan = _loans[lost];
-        bool lostEmpty = position.collateral == 0 && loan.debtUnits == 0 && loan.credit == 0;
-        Loan memory existing = _loans[replacement];
+        Earnings memory earnings = _earnings[lost];
+        Position memory existing = _positions[replacement];
+        bool lostEmpty = position.collateral == 0 && position.debtUnits == 0 && earnings.credit == 0;
         bool replacementFree =
-            _positions[replacement].collateral == 0 && existing.debtUnits == 0 && existing.credit == 0;
+            existing.collateral == 0 && existing.debtUnits == 0 && _earnings[replacement].credit == 0;
         if (lostEmpty || !replacementFree || replacement == lost) {
             revert CollateralMarketInvalidRecovery(lost, replacement);
         }
         _requireCompliant(replacement);
         // The snapshot travels with the collateral: the pending revenue is the replacement's now.
         _positions[replacement] = position;
-        _loans[replacement] = loan;
+        _earnings[replacement] = earnings;
         delete _positions[lost];
-        delete _loans[lost];
+        delete _earnings[lost];
         emit PositionRecovered(lost, replacement);
     }
 
     /// @inheritdoc ICollateralMarket
     function skim(address to) external restricted nonReentrant {
         if (to == address(0)) revert CollateralMarketZeroAddress();
-        uint256 excess = SHARES.balanceOf(address(this)) - _totals.collateral;
+        uint256 excess = SHARES.balanceOf(address(this)) - _config.totalCollateral;
         if (excess == 0) revert CollateralMarketNothingToSkim();
         emit Skimmed(to, excess);
         IERC20(address(SHARES)).safeTransfer(to, excess);
@@ -263,15 +282,15 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
 
     /// @inheritdoc ICollateralMarket
     function pause() external restricted {
-        if (_totals.paused) revert CollateralMarketPauseUnchanged(true);
-        _totals.paused = true;
+        if (_config.paused) revert CollateralMarketPauseUnchanged(true);
+        _config.paused = true;
         emit Paused(msg.sender);
     }
 
     /// @inheritdoc ICollateralMarket
     function unpause() external restricted {
-        if (!_totals.paused) revert CollateralMarketPauseUnchanged(false);
-        _totals.paused = false;
+        if (!_config.paused) revert CollateralMarketPauseUnchanged(false);
+        _config.paused = false;
         emit Unpaused(msg.sender);
     }
 
@@ -279,43 +298,46 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
 
     /// @inheritdoc ICollateralMarket
     function riskParams() external view returns (RiskParams memory) {
-        return _risk;
+        Config memory config = _config;
+        return RiskParams(
+            config.maxLtvBps, config.liquidationLtvBps, config.liquidationBonusBps, config.closeFactorBps, config.dustDebt
+        );
     }
 
     /// @inheritdoc ICollateralMarket
     function paused() external view returns (bool) {
-        return _totals.paused;
+        return _config.paused;
     }
 
     /// @inheritdoc ICollateralMarket
     function totalCollateral() external view returns (uint256) {
-        return _totals.collateral;
+        return _config.totalCollateral;
     }
 
     /// @inheritdoc ICollateralMarket
     function totalCredit() external view returns (uint256) {
-        return _totals.credit;
+        return _totalCredit;
     }
 
     /// @inheritdoc ICollateralMarket
     function debtOf(address borrower) external view returns (uint256) {
-        return _debt(_loans[borrower].debtUnits, VAULT.borrowIndex());
+        return _debt(_positions[borrower].debtUnits, VAULT.borrowIndex());
     }
 
     /// @inheritdoc ICollateralMarket
     function pendingRevenueOf(address borrower) external view returns (uint256) {
-        return _pending(_positions[borrower], SHARES.pointsPerShare());
+        return _pending(_positions[borrower].collateral, _earnings[borrower].revenueSnapshot, SHARES.pointsPerShare());
     }
 
     /// @inheritdoc ICollateralMarket
     function positionOf(address borrower) public view returns (PositionView memory view_) {
         Position memory position = _positions[borrower];
-        Loan memory loan = _loans[borrower];
+        Earnings memory earnings = _earnings[borrower];
         view_.collateral = position.collateral;
-        view_.debtUnits = loan.debtUnits;
-        view_.debt = _debt(loan.debtUnits, VAULT.borrowIndex());
-        view_.pendingRevenue = _pending(position, SHARES.pointsPerShare());
-        view_.credit = loan.credit;
+        view_.debtUnits = position.debtUnits;
+        view_.debt = _debt(position.debtUnits, VAULT.borrowIndex());
+        view_.pendingRevenue = _pending(position.collateral, earnings.revenueSnapshot, SHARES.pointsPerShare());
+        view_.credit = earnings.credit;
         (view_.price, view_.priceFresh) = NAV.priceOf(ASSET_ID);
         view_.value = uint256(position.collateral).mulDiv(view_.price, WAD);
 
@@ -324,50 +346,53 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
         if (view_.debt <= view_.pendingRevenue) view_.credit += view_.pendingRevenue - view_.debt;
         if (debtAfter == 0) return view_;
         view_.ltvBps = view_.value == 0 ? type(uint256).max : debtAfter.mulDiv(BPS, view_.value, Math.Rounding.Ceil);
-        view_.liquidatable = view_.price != 0 && debtAfter > _maxDebt(position.collateral, view_.price, _risk.liquidationLtvBps);
+        view_.liquidatable =
+            view_.price != 0 && debtAfter > _maxDebt(position.collateral, view_.price, _config.liquidationLtvBps);
     }
 
     /// @inheritdoc ICollateralMarket
     function maxBorrow(address borrower) external view returns (uint256) {
         PositionView memory view_ = positionOf(borrower);
-        if (!view_.priceFresh || _totals.paused) return 0;
+        if (!view_.priceFresh || _config.paused) return 0;
         uint256 debtAfter = view_.debt > view_.pendingRevenue ? view_.debt - view_.pendingRevenue : 0;
-        uint256 maxDebt = _maxDebt(view_.collateral, view_.price, _risk.maxLtvBps);
+        uint256 maxDebt = _maxDebt(view_.collateral, view_.price, _config.maxLtvBps);
         if (debtAfter >= maxDebt) return 0;
         return Math.min(maxDebt - debtAfter, VAULT.idleCash());
     }
 
     // ---------------------------------------------------------------- internal
 
-    /// @dev Loads `borrower`'s position with its pending revenue applied (written to storage when there was some).
+    /// @dev Loads `borrower`'s position with its pending revenue applied; writes the earnings (snapshot, credit) and,
+    /// when revenue repaid debt, the position's debt units.
     function _touch(address borrower) private returns (Position memory position) {
         position = _positions[borrower];
+        Earnings memory earnings = _earnings[borrower];
         uint256 pointsPerShare = SHARES.pointsPerShare();
-        if (pointsPerShare == position.revenueSnapshot) return position;
+        if (pointsPerShare == earnings.revenueSnapshot) return position;
         if (position.collateral == 0) {
-            position.revenueSnapshot = uint160(pointsPerShare); // the share token's index fits 128 bits
+            _earnings[borrower].revenueSnapshot = uint128(pointsPerShare); // the share token's index is a uint128
         } else {
-            position = _applyRevenue(borrower, position, pointsPerShare);
+            position = _applyRevenue(borrower, position, earnings, pointsPerShare);
+            _positions[borrower].debtUnits = position.debtUnits;
         }
     }
 
     /// @dev Repays the position's debt with its pending revenue and credits what is left (the surplus over the debt,
-    /// or all of it when it is worth less than one debt unit); moves the snapshot to `pointsPerShare`.
-    function _applyRevenue(address borrower, Position memory position, uint256 pointsPerShare)
-        private
-        returns (Position memory)
-    {
-        uint256 pending = _pending(position, pointsPerShare);
-        position.revenueSnapshot = uint160(pointsPerShare);
-        _positions[borrower].revenueSnapshot = position.revenueSnapshot;
-        if (pending == 0) return position;
-
-        Loan memory loan = _loans[borrower];
+    /// or all of it when it is worth less than one debt unit); moves the snapshot to `pointsPerShare`. Writes the
+    /// earnings; returns the position with its new debt units for the caller to write.
+    function _applyRevenue(
+        address borrower,
+        Position memory position,
+        Earnings memory earnings,
+        uint256 pointsPerShare
+    ) private returns (Position memory) {
+        uint256 pending = _pending(position.collateral, earnings.revenueSnapshot, pointsPerShare);
+        earnings.revenueSnapshot = uint128(pointsPerShare);
         uint256 repaid;
         uint256 units;
-        if (loan.debtUnits != 0) {
+        if (position.debtUnits != 0 && pending != 0) {
             uint256 index = VAULT.accrue(); // the repayment below then accrues nothing more
-            uint256 debt = _debt(loan.debtUnits, index);
+            uint256 debt = _debt(position.debtUnits, index);
             if (pending >= debt) {
                 repaid = debt; // burns every unit
             } else if (pending.mulDiv(WAD, index) != 0) {
@@ -376,14 +401,16 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
             if (repaid != 0) {
                 _ensureCash(repaid);
                 units = VAULT.repay(repaid);
-                loan.debtUnits -= uint96(units);
+                position.debtUnits -= uint96(units);
             }
         }
         uint256 credited = pending - repaid;
-        loan.credit = (loan.credit + credited).toUint160();
-        _loans[borrower] = loan;
-        if (credited != 0) _totals.credit += credited.toUint128();
-        emit RevenueApplied(borrower, repaid, credited, units);
+        if (credited != 0) {
+            earnings.credit = (earnings.credit + credited).toUint128();
+            _totalCredit += credited;
+        }
+        _earnings[borrower] = earnings;
+        if (pending != 0) emit RevenueApplied(borrower, repaid, credited, units);
         return position;
     }
 
@@ -396,7 +423,7 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
     {
         (uint256 price,) = NAV.priceOf(ASSET_ID);
         if (price == 0) revert CollateralMarketZeroPrice(ASSET_ID);
-        RiskParams memory risk = _risk;
+        Config memory risk = _config;
         {
             uint256 liquidationDebt = _maxDebt(collateral, price, risk.liquidationLtvBps);
             if (debt <= liquidationDebt) revert CollateralMarketHealthyPosition(borrower, debt, liquidationDebt);
@@ -414,14 +441,6 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
         }
     }
 
-    /// @dev Pulls `assets` from `payer`, repays them to the vault and returns the units burned (`expectedUnits`
-    /// by construction; zero is dust).
-    function _repayVault(address payer, uint256 assets, uint256 expectedUnits) private returns (uint256 units) {
-        if (expectedUnits == 0) revert CollateralMarketDustRepayment(assets);
-        STABLECOIN.safeTransferFrom(payer, address(this), assets);
-        units = VAULT.repay(assets);
-    }
-
     /// @dev Claims the market's revenue from the share token when its cash cannot pay `assets`. The market's cash
     /// plus what the token owes it always covers the credits plus every position's pending revenue.
     function _ensureCash(uint256 assets) private {
@@ -434,7 +453,10 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
             && uint256(risk.liquidationLtvBps) * (BPS + risk.liquidationBonusBps) < BPS * BPS
             && risk.closeFactorBps >= MIN_CLOSE_FACTOR_BPS && risk.closeFactorBps <= BPS && risk.dustDebt <= MAX_DUST_DEBT;
         if (!valid) revert CollateralMarketInvalidRiskParams();
-        _risk = risk;
+        Config storage config = _config;
+        (config.maxLtvBps, config.liquidationLtvBps, config.liquidationBonusBps, config.closeFactorBps) =
+            (risk.maxLtvBps, risk.liquidationLtvBps, risk.liquidationBonusBps, risk.closeFactorBps);
+        config.dustDebt = uint88(risk.dustDebt); // <= MAX_DUST_DEBT < 2^88
         emit RiskParamsSet(risk);
     }
 
@@ -449,8 +471,8 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
         if (!COMPLIANCE.canReceive(account)) revert CollateralMarketNotCompliant(account);
     }
 
-    function _pending(Position memory position, uint256 pointsPerShare) private pure returns (uint256) {
-        return uint256(position.collateral) * (pointsPerShare - position.revenueSnapshot) / MAGNITUDE;
+    function _pending(uint256 collateral, uint256 snapshot, uint256 pointsPerShare) private pure returns (uint256) {
+        return collateral * (pointsPerShare - snapshot) / MAGNITUDE;
     }
 
     /// @dev The debt of `units` at `index`, rounded up (the vault's rounding).

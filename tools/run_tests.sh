@@ -19,6 +19,8 @@ AREAS=(
   tests/unit/lending
   tests/unit/nav
   tests/unit/markets
+  tests/unit/offering
+  tests/unit/trading
   tests/unit/access
   tests/unit/adversarial
   tests/integration

@@ -23,10 +23,11 @@ import {INavOracle} from "./INavOracle.sol";
 ///
 ///   pending = collateral * (shares.pointsPerShare() - revenueSnapshot) / MAGNITUDE      (rounded down)
 ///
-/// Every action on a position first applies `pending` ("touching"): it repays the debt (paid to the vault, the market
+/// Supplying and withdrawing collateral, claiming, liquidating and sweeping first apply `pending` ("touching"): it repays the debt (paid to the vault, the market
 /// claiming its revenue from the share token when its cash is short; the vault burns whole debt units, so a
 /// sub-unit remainder is the lenders'), and what exceeds the debt is credited to the borrower, who claims it with
-/// `claimRevenue` (so is a pending amount worth less than one debt unit).
+/// `claimRevenue` (so is a pending amount worth less than one debt unit). Borrowing and repaying leave it pending:
+/// it can only lower the debt, so their checks are conservative without it.
 /// `sweep` touches a position for anyone (keepers); no loop ever runs over positions or holders. The sum of the
 /// positions' pending revenue never exceeds what the share token owes the market plus the market's unallocated cash
 /// (each term is rounded down), so applying revenue never takes one borrower's money for another.
@@ -98,8 +99,8 @@ interface ICollateralMarket {
 
     error CollateralMarketZeroAddress();
     error CollateralMarketZeroAmount();
-    /// @notice The share token is not registered in the compliance registry, or the vault's asset is not the share
-    /// token's stablecoin.
+    /// @notice The share token is not registered in the compliance registry or not the one the NAV oracle prices,
+    /// or the stablecoin has more than 18 decimals.
     error CollateralMarketInvalidSetup();
     /// @notice Supplying or borrowing while the market is paused.
     error CollateralMarketPaused();
@@ -121,7 +122,7 @@ interface ICollateralMarket {
     error CollateralMarketCollateralExceeded(address borrower, uint256 shares, uint256 collateral);
     /// @notice Repaying a position without debt, or more than its debt.
     error CollateralMarketRepayExceedsDebt(address borrower, uint256 assets, uint256 debt);
-    /// @notice A repayment smaller than one debt unit (the vault would burn nothing).
+    /// @notice A liquidation whose repayment is smaller than one debt unit (the vault would burn nothing).
     error CollateralMarketDustRepayment(uint256 assets);
     /// @notice Liquidating a position that is healthy (after its pending revenue was applied).
     error CollateralMarketHealthyPosition(address borrower, uint256 debt, uint256 liquidationDebt);
@@ -165,8 +166,9 @@ interface ICollateralMarket {
     /// @return debtUnits the units the position now owes more
     function borrow(uint256 assets, address receiver) external returns (uint256 debtUnits);
 
-    /// @notice Repays `assets` of `borrower`'s debt, paid by the caller (anyone); `type(uint256).max` repays it all.
-    /// Pending revenue is applied first; an amount above the debt that remains then reverts.
+    /// @notice Repays `assets` of `borrower`'s debt, paid by the caller (anyone, who approved this market: the
+    /// stablecoin goes straight to the vault); `type(uint256).max` repays it all. More than the debt reverts; less
+    /// than one debt unit reverts in the vault (`LendingVaultDustAmount`).
     /// @return repaid what the caller paid
     function repay(address borrower, uint256 assets) external returns (uint256 repaid);
 

@@ -214,7 +214,12 @@ def test_repay_all_with_interest(borrowed, market, vault, fund, borrower, chain,
     assert vault.debtUnitsOf(market) == 0
 
 
-def test_repay_refusals(borrowed, market, vault, fund, borrower, investors):
+def test_repay_refusals(borrowed, market, vault, fund, borrower, investors, ctx, operator):
+    # a second loan in the market, so that the vault's own bound (the market's whole debt) is not the one that trips
+    ctx.shares.transfer(investors[2], COLLATERAL, sender=operator)
+    ctx.shares.approve(market, COLLATERAL, sender=investors[2])
+    market.supplyCollateral(investors[2], COLLATERAL, sender=investors[2])
+    market.borrow(10_000 * USD, investors[2], sender=investors[2])
     fund(borrower, 100_000 * USD, market)
     units = market.positionOf(borrower).debtUnits
     debt = market.debtOf(borrower) + 100  # interest of a few seconds at most
@@ -227,11 +232,11 @@ def test_repay_refusals(borrowed, market, vault, fund, borrower, investors):
     assert market.positionOf(borrower).debtUnits == units
 
 
-def test_repay_dust_below_one_debt_unit(borrowed, market, fund, borrower, chain):
+def test_repay_dust_below_one_debt_unit(borrowed, market, vault, fund, borrower, chain):
     chain.pending_timestamp += 365 * 86_400
     chain.mine()  # the index is above 1: one stablecoin unit is worth less than one debt unit
     fund(borrower, 1, market)
-    with ape.reverts(market.CollateralMarketDustRepayment, assets=1):
+    with ape.reverts(vault.LendingVaultDustAmount, assets=1):
         market.repay(borrower, 1, sender=borrower)
 
 
@@ -282,7 +287,7 @@ def test_revenue_repays_the_loan_on_sweep(borrowed, market, ctx, route, borrower
     event = tx.events.filter(market.RevenueApplied)[0]
     assert event.repaid + event.credited == pending
     assert event.credited == 0  # all of it repays the debt
-    assert market.debtOf(borrower) in (debt - event.repaid, debt - event.repaid + 1)
+    assert 0 <= market.debtOf(borrower) - (debt - event.repaid) <= 100  # plus a few seconds of interest
     assert market.pendingRevenueOf(borrower) == 0
     with ape.reverts(market.CollateralMarketNothingToSweep, borrower=borrower.address):
         market.sweep(borrower, sender=stranger)
@@ -296,7 +301,8 @@ def test_a_loan_repaid_by_revenue_alone(supplied, market, ctx, route, borrower, 
     debt = market.debtOf(borrower)
     tx = market.sweep(borrower, sender=stranger)
     event = tx.events.filter(market.RevenueApplied)[0]
-    assert event.repaid == debt and event.credited == pending - debt
+    assert 0 <= event.repaid - debt <= 1 and event.credited == pending - event.repaid  # a second of interest at most
+    debt = event.repaid
     assert market.debtOf(borrower) == 0 and vault.debtUnitsOf(market) == 0
     assert market.totalCredit() == pending - debt
 
