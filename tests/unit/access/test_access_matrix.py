@@ -1,13 +1,18 @@
 """Access-control matrix, generated from `cap.deploy.FUNCTION_ROLES`: every restricted function of the deployed
 system, called by a holder of every other role and by a stranger, fails on authorization (AccessManagedUnauthorized,
-or the contract's own error where a function also admits the asset's operator), with arguments built from its ABI.
+or the contract's own error where a function also admits an operator), with arguments built from its ABI.
 
 A second test makes the table complete: every non-view function of every AccessManaged contract of the system that
 refuses a stranger with AccessManagedUnauthorized must have a row, and every row must match the AccessManager's
 wiring. A new restricted function without a row fails here.
+
+A table entry names a `System` attribute; contracts deployed next to the core (not yet `System` attributes) are
+deployed here by their `cap` helper, listed in DEPLOYERS.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import ape
 import pytest
@@ -18,17 +23,38 @@ from cap.deploy import FUNCTION_ROLES, System
 from cap.roles import Role
 
 UNAUTHORIZED = "AccessManagedUnauthorized"
-UNAUTHORIZED_SELECTOR = keccak(text="AccessManagedUnauthorized(address)")[:4]
 
-# Functions whose authorization is "the asset's operator, or a caller the AccessManager allows": they refuse with
-# the contract's own error, after looking the asset up (the arguments name a registered asset).
+
+def _deploy_offering(system, admin):
+    from cap.offering import deploy_share_offering
+
+    return deploy_share_offering(system, admin, admin, admin, 200)
+
+
+def _deploy_secondary_market(system, admin):
+    from cap.orders import deploy_secondary_market
+
+    return deploy_secondary_market(system, admin, admin, 30)
+
+
+# FUNCTION_ROLES entries that are not `System` attributes: how to deploy them over the system.
+DEPLOYERS = {"offering": _deploy_offering, "secondary_market": _deploy_secondary_market}
+
+# Functions whose authorization is "the operator (of the asset, of the offering), or a caller the AccessManager
+# allows": they refuse with the contract's own error (caller, id) after looking the id up; the uint arguments name
+# a live asset or offering (`UINT_ARGUMENT`).
 OWN_AUTH_ERRORS: dict[tuple[str, str], str] = {
     ("assets", "suspend"): "ComputeAssetRegistryUnauthorized",
     ("assets", "retire"): "ComputeAssetRegistryUnauthorized",
+    ("offering", "cancel"): "ShareOfferingUnauthorized",
 }
+UINT_ARGUMENT: dict[tuple[str, str], str] = {("offering", "cancel"): "offering_id"}
 
 # Contracts of `System` that are not AccessManaged by the system's manager (the manager itself, the stablecoin).
 NOT_MANAGED = {"manager", "stablecoin"}
+MANAGED = [name for name in System.NAMES if name not in NOT_MANAGED] + [
+    name for name in FUNCTION_ROLES if name not in System.NAMES
+]
 
 # AccessManaged's own setAuthority: callable only by the current authority (the manager's updateAuthority), so by
 # no role holder at all.
@@ -41,8 +67,7 @@ CASES = [
     for caller in [r for r in Role if r is not role] + ["stranger"]
 ] + [
     (attribute, function, None, caller)
-    for attribute in System.NAMES
-    if attribute not in NOT_MANAGED
+    for attribute in MANAGED
     for function in AUTHORITY_ONLY
     for caller in [*Role, "stranger"]
 ]
@@ -51,6 +76,19 @@ CASES = [
 def case_id(case) -> str:
     attribute, function, _, caller = case
     return f"{attribute}.{function}.{caller if isinstance(caller, str) else caller.label}"
+
+
+@pytest.fixture(scope="module")
+def targets(system, gov) -> dict:
+    """Every managed contract by its table name: the system's, then those deployed here."""
+    targets = {}
+    for name in MANAGED:
+        if hasattr(system, name):
+            targets[name] = getattr(system, name)
+        else:
+            assert name in DEPLOYERS, f"FUNCTION_ROLES[{name!r}] is neither a System attribute nor in DEPLOYERS"
+            targets[name] = DEPLOYERS[name](system, gov)
+    return targets
 
 
 @pytest.fixture(scope="module")
@@ -64,27 +102,33 @@ def holders(system, gov, accounts):
 
 
 @pytest.fixture(scope="module")
-def asset_id(register_asset):
-    """A registered asset (its operator is the fixture `operator`, who holds no role given to `holders`)."""
-    return register_asset()
+def ids(register_asset, targets, shares, operator, chain):
+    """A registered asset (its operator is the fixture `operator`, who holds no role given to `holders`) and a live
+    offering of `shares` by that operator, opening in an hour."""
+    from cap.offering import OfferingParams, create_offering
+
+    opens_at = chain.pending_timestamp + 3_600
+    params = OfferingParams(shares.address, 10**6, 10**20, 10**21, 10**18, 10**21, opens_at, opens_at + 86_400, (840,))
+    offering_id = create_offering(targets["offering"], shares, operator, params) if "offering" in targets else 0
+    return SimpleNamespace(asset_id=register_asset(), offering_id=offering_id)
 
 
-def plausible(abi_type, asset_id: int, address: str):
+def plausible(abi_type, number: int, address: str):
     """A well-formed value of an ABI input (ethpm-types ABIType), so the call reaches the authorization check."""
     type_ = abi_type.type
     if type_.endswith("]"):
         inner = type_[: type_.rindex("[")]
         size = type_[type_.rindex("[") + 1 : -1]
         element = abi_type.model_copy(update={"type": inner})
-        return [plausible(element, asset_id, address)] * (int(size) if size else 1)
+        return [plausible(element, number, address)] * (int(size) if size else 1)
     if type_ == "tuple":
-        return tuple(plausible(component, asset_id, address) for component in abi_type.components)
+        return tuple(plausible(component, number, address) for component in abi_type.components)
     if type_ == "address":
         return address
     if type_ == "bool":
         return True
     if type_.startswith(("uint", "int")):
-        return asset_id
+        return number
     if type_ == "bytes":
         return b"\x01"
     if type_.startswith("bytes"):
@@ -100,8 +144,8 @@ def method_abi(contract, function: str):
     return abis[0]
 
 
-def arguments(contract, function: str, asset_id: int, address: str) -> list:
-    return [plausible(arg, asset_id, address) for arg in method_abi(contract, function).inputs]
+def number_for(attribute: str, function: str, ids) -> int:
+    return getattr(ids, UINT_ARGUMENT.get((attribute, function), "asset_id"))
 
 
 def call_reverting(contract, function: str, args: list, caller) -> bytes:
@@ -121,31 +165,29 @@ def error_data(contract, name: str, *values) -> bytes:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case_id(case) for case in CASES])
-def test_restricted_function_refuses_every_other_role_and_a_stranger(case, system, holders, asset_id, stranger):
+def test_restricted_function_refuses_every_other_role_and_a_stranger(case, targets, holders, ids, stranger):
     attribute, function, _, caller_role = case
-    contract = getattr(system, attribute)
+    contract = targets[attribute]
     caller = stranger if caller_role == "stranger" else holders[caller_role]
-    args = arguments(contract, function, asset_id, stranger.address)
+    number = number_for(attribute, function, ids)
+    args = [plausible(arg, number, stranger.address) for arg in method_abi(contract, function).inputs]
     own_error = OWN_AUTH_ERRORS.get((attribute, function))
     if own_error:
-        expected = error_data(contract, own_error, caller.address, asset_id)
+        expected = error_data(contract, own_error, caller.address, number)
     else:
         expected = error_data(contract, UNAUTHORIZED, caller.address)
     assert call_reverting(contract, function, args, caller) == expected
 
 
-def unlisted_restricted(system, table: dict, asset_id: int, stranger) -> list[str]:
+def unlisted_restricted(targets: dict, table: dict, ids, stranger) -> list[str]:
     """Non-view functions of the managed contracts, not in `table`, that refuse a stranger with
     AccessManagedUnauthorized(stranger): restricted functions without a row."""
     missing = []
-    for name in System.NAMES:
-        if name in NOT_MANAGED:
-            continue
-        contract = getattr(system, name)
+    for name, contract in targets.items():
         for abi in contract.contract_type.mutable_methods:
             if abi.name in table.get(name, {}) or abi.name in AUTHORITY_ONLY:
                 continue
-            args = [plausible(arg, asset_id, stranger.address) for arg in abi.inputs]
+            args = [plausible(arg, ids.asset_id, stranger.address) for arg in abi.inputs]
             try:
                 revert = call_reverting(contract, abi.name, args, stranger)
             except AssertionError:
@@ -155,26 +197,23 @@ def unlisted_restricted(system, table: dict, asset_id: int, stranger) -> list[st
     return missing
 
 
-def test_table_covers_every_restricted_function_and_matches_the_wiring(system, asset_id, stranger):
+def test_table_covers_every_restricted_function_and_matches_the_wiring(system, targets, ids, stranger):
     wrong_role = []
-    for name in System.NAMES:
-        if name in NOT_MANAGED:
-            continue
-        contract = getattr(system, name)
+    for name, contract in targets.items():
         assert contract.authority() == system.manager.address, f"{name} is not managed by the system's manager"
         for function, role in FUNCTION_ROLES.get(name, {}).items():
             selector = keccak(text=method_abi(contract, function).selector)[:4]
             if system.manager.getTargetFunctionRole(contract, selector) != role:
                 wrong_role.append(f"{name}.{function}")
     assert not wrong_role, f"FUNCTION_ROLES rows the AccessManager does not wire that way: {wrong_role}"
-    missing = unlisted_restricted(system, FUNCTION_ROLES, asset_id, stranger)
+    missing = unlisted_restricted(targets, FUNCTION_ROLES, ids, stranger)
     assert not missing, f"restricted functions without a FUNCTION_ROLES row: {missing}"
 
 
-def test_completeness_check_notices_a_missing_row(system, asset_id, stranger):
+def test_completeness_check_notices_a_missing_row(targets, ids, stranger):
     table = {name: dict(functions) for name, functions in FUNCTION_ROLES.items()}
     del table["router"]["setFees"], table["compliance"]["forceTransfer"]
-    assert unlisted_restricted(system, table, asset_id, stranger) == ["compliance.forceTransfer", "router.setFees"]
+    assert unlisted_restricted(targets, table, ids, stranger) == ["compliance.forceTransfer", "router.setFees"]
 
 
 def _revert_data(error: Exception) -> bytes:
