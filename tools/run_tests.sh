@@ -3,7 +3,8 @@
 #
 # Areas share session fixtures (the deployed system) inside a session; Ape's per-test chain snapshots do not undo
 # what one area's module fixtures leave behind for the next, so each area gets a fresh chain.
-# Usage: tools/run_tests.sh [pytest args...]
+# Then runs the static-analysis gate (tools/slither_gate.py), which counts as one more check; SKIP_SLITHER=1 skips it.
+# Usage: [SKIP_SLITHER=1] tools/run_tests.sh [pytest args...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,8 @@ AREAS=(
   tests/unit/markets
   tests/unit/offering
   tests/unit/trading
+  tests/unit/access
+  tests/unit/adversarial
   tests/integration
 )
 
@@ -39,6 +42,10 @@ for area in "${AREAS[@]}"; do
   if [ "$code" -ne 0 ] && [ "$code" -ne 5 ]; then status=1; echo "=== $area FAILED (exit $code)"; fi
   rm -f "$log"
 done
+if [ "${SKIP_SLITHER:-0}" != 1 ]; then
+  echo "=== slither"
+  if python tools/slither_gate.py; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; echo "=== slither FAILED"; fi
+fi
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
