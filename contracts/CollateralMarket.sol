@@ -114,7 +114,7 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
         _requireCompliant(borrower);
 
         Position memory position = _touch(borrower);
-        position.collateral = (position.collateral + shares).toUint96();
+        position.collateral = SafeCast.toUint96(position.collateral + shares);
         _positions[borrower] = position;
         _config.totalCollateral += uint96(shares); // the sum of the positions' collateral, < 2^96 as each is
         emit CollateralSupplied(borrower, msg.sender, shares);
@@ -408,7 +408,7 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
         }
         uint256 credited = pending - repaid;
         if (credited != 0) {
-            earnings.credit = (earnings.credit + credited).toUint128();
+            earnings.credit = SafeCast.toUint128(earnings.credit + credited);
             _totalCredit += credited;
         }
         _earnings[borrower] = earnings;
