@@ -78,7 +78,7 @@ FUNCTION_ROLES: dict[str, dict[str, Role]] = {
         "pause": Role.PAUSER,
         "unpause": Role.PAUSER,
     },
-    "nav_oracle": {
+    "nav": {
         "setAppraiser": Role.GOVERNOR,
         "setHeartbeat": Role.GOVERNOR,
         "setMaxChangeBps": Role.GOVERNOR,
@@ -161,7 +161,7 @@ class System:
     lease_market: Any
     rate_model: Any = None
     vault: Any = None
-    nav_oracle: Any = None
+    nav: Any = None
     params: Params = field(default_factory=Params)
     markets: dict[int, Any] = field(default_factory=dict)  # asset id -> its collateral market, once markets exist
 
@@ -337,7 +337,7 @@ COMPONENTS: list[Component] = [
         ("name", "symbol"),
     ),
     Component(
-        "nav_oracle",
+        "nav",
         "NavOracle",
         lambda b: (
             b["manager"],
@@ -436,7 +436,7 @@ def wiring_steps(params: Params) -> list[Step]:
             lambda oracle, account, admin: oracle.addAttester(account, sender=admin),
         ),
         _each_missing(
-            "nav_oracle",
+            "nav",
             lambda b: b.params.appraisers,
             "isAppraiser",
             lambda nav, account, admin: nav.setAppraiser(account, True, sender=admin),
@@ -494,7 +494,9 @@ def code_hash(code: bytes) -> str:
 
 def matches_artifact(code: bytes, artifact: bytes) -> bool:
     """Whether runtime `code` is the artifact's, immutables aside (the compiler leaves zeros where they go)."""
-    code, artifact = bytes(code), bytes(artifact)
+    from hexbytes import HexBytes
+
+    code, artifact = bytes(HexBytes(code)), bytes(HexBytes(artifact))
     if len(code) != len(artifact) or not code:
         return False
     return all(a == c or a == 0 for a, c in zip(artifact, code, strict=True))
