@@ -42,5 +42,7 @@ def write_config(tmp_path_factory):
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _session_fixtures_first(system, gov, operator, compliance_agent, pauser, investors, stranger, network):
+def _session_fixtures_first(
+    system, shares, gov, operator, compliance_agent, pauser, investors, stranger, network, activate, register_asset
+):
     """Sets up the session fixtures before any module state (Ape snapshots the chain per scope)."""
