@@ -40,8 +40,8 @@ bench: compile
 	CAP_FORK_TESTS=0 tools/run_tests.sh -m gas
 
 lint: setup
-	ruff check cap scripts tests
-	ruff format --check cap scripts tests
+	ruff check cap scripts tests ape_console_extras.py
+	ruff format --check cap scripts tests ape_console_extras.py
 
 clean:
 	rm -rf .build contracts/.cache $(VENV) node_modules
