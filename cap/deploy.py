@@ -9,7 +9,8 @@ address, transaction, block and code hash as it goes, so an interrupted deploy r
 
 Wiring is the protocol's permission model, so it lives in one table (`FUNCTION_ROLES`): which role may call which
 restricted function of which contract. Adding a contract to the system: a `Component` in `COMPONENTS`, its
-restricted functions in `FUNCTION_ROLES` (same key), and any wiring as a `Step` in `wiring_steps`.
+restricted functions in `FUNCTION_ROLES` (same key), an attribute on `System` (same name), and any wiring as a
+`Step` in `wiring_steps`; the manifest, `verify`, the console and `load_system` follow from those.
 
 Per-asset parts (one CollateralMarket per share token) are planned by `asset_plan(asset_id)` and deployed with
 `deploy_asset(...)`, through the same executor and manifest.
@@ -451,7 +452,8 @@ def wiring_steps(params: Params) -> list[Step]:
                 f"attester quorum {params.quorum}",
             )
         )
-    steps += [_function_roles_step(name) for name in FUNCTION_ROLES]
+    # A table whose key is not a component (say `markets`: one contract per asset) is applied by `asset_plan`.
+    steps += [_function_roles_step(name) for name in FUNCTION_ROLES if name in component_names()]
     steps.append(
         Step(
             "labels",
@@ -696,16 +698,17 @@ def load_system(manifest: Manifest, params: Params | None = None) -> System:
     """The System a manifest records, typed with the project's contract types (no transaction, no check)."""
     from ape import project
 
-    contracts = {}
+    contracts, markets = {}, {}
     for name, entry in manifest.contracts().items():
-        if "/" in name:
-            continue  # per-asset parts
+        if name.startswith("markets/"):  # per-asset parts (asset_plan)
+            markets[int(name.split("/", 1)[1])] = getattr(project, entry["contract"]).at(entry["address"])
+            continue
         contract = entry["contract"] if entry["contract"] != "external" else _contract_of(name)
         contracts[name] = getattr(project, contract).at(entry["address"])
     missing = [name for name in component_names() if name not in contracts]
     if missing:
         raise DeployError(f"the deployment in {manifest.path} is incomplete (missing {', '.join(missing)}): deploy")
-    return System(**contracts, params=params or manifest.params())
+    return System(**contracts, params=params or manifest.params(), markets=markets)
 
 
 def _contract_of(name: str) -> str:

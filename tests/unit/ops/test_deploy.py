@@ -196,3 +196,21 @@ def test_config__to_params_resolves_the_deployer_and_delays(write_config):
         ("PAUSER", "0x3333", 0),
     ]
     assert params.treasury == "0x1111111111111111111111111111111111111111"
+
+
+def test_asset_plan__per_asset_parts_go_through_the_same_executor(network, gov, local_config, folder, monkeypatch):
+    """The extension point for collateral markets: `asset_plan(asset_id)` components named `markets/<id>` are
+    deployed once, recorded, loaded into `system.markets`, and their steps applied once."""
+    import cap.deploy as plan
+    from cap.deploy import Component, Step, deploy_asset, load_system
+
+    result = deploy(network, gov, local_config, folder=folder, log=lambda _: None)
+    applied: list[int] = []
+    market = Component("markets/5", "MockStablecoin", lambda b: ())
+    mark = Step("mark:5", lambda b: bool(applied), lambda b: applied.append(5) or [])
+    monkeypatch.setattr(plan, "asset_plan", lambda asset_id: ([market], [mark]))
+    system = deploy_asset(result.system, gov, 5, result.manifest)
+    first = system.markets[5].address
+    deploy_asset(system, gov, 5, result.manifest)  # again: verified, nothing new
+    assert system.markets[5].address == first and applied == [5]
+    assert load_system(result.manifest).markets[5].address == first
