@@ -62,7 +62,19 @@ deploy; code=$?
 [ "$code" -eq 1 ] || fail "a manifest of another chain should exit 1, got $code"
 grep -q "chain id 1, but the network's chain id is $CHAIN_ID" "$work/deploy.log" || fail "the chain id mismatch was not named"
 cp "$work/manifest.json" "$CAP_DEPLOYMENTS/ethereum-capnet.json"
-[ "$(rpc_block)" -eq "$head" ] || fail "a refused deploy sent transactions"
+echo "=== the keeper: two passes, nothing due; then pointed at a network with no deployment"
+ape run keeper --network ethereum:capnet:node --account test:9 --loop 1 --passes 2 2>&1 | tee "$work/keeper.log"
+code=${PIPESTATUS[0]}
+[ "$code" -eq 0 ] || fail "the keeper exited $code"
+[ "$(grep -c "keeper pass: nothing due; 0 failed" "$work/keeper.log")" -eq 2 ] || fail "the keeper did not report two passes"
+CAP_DEPLOYMENTS="$work/none" ape run keeper --network ethereum:capnet:node --account test:9 2>&1 | tee "$work/keeper.log"
+code=${PIPESTATUS[0]}
+[ "$code" -eq 1 ] || fail "a keeper without deployment should exit 1, got $code"
+grep -q "no deployment for ethereum:capnet" "$work/keeper.log" || fail "the keeper did not say why it refused"
+echo "=== an admin command: the delays that apply to the governor"
+ape run admin delays --network ethereum:capnet:node --account test:1 2>&1 | tee "$work/admin.log"
+grep -q "after 3600 s" "$work/admin.log" || fail "the governor's delay was not shown"
+[ "$(rpc_block)" -eq "$head" ] || fail "a refused deploy, the keeper or a read-only command sent transactions"
 
 echo "=== tests on a fork of the upstream"
 export CAP_UPSTREAM_HEAD=$(rpc_block)
