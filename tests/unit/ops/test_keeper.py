@@ -25,7 +25,11 @@ def rented(chain, system, shares, operator, accounts, attesters, stranger, param
     renter = accounts[16]
     system.stablecoin.mint(renter, HOURS * 20 * USD, sender=renter)
     system.stablecoin.approve(market, HOURS * 20 * USD, sender=renter)
-    lease_id = market.rent(asset_id, start, HOURS, HOURS * 20 * USD, sender=renter).events[-1].leaseId
+    lease_id = (
+        market.rent(asset_id, start, HOURS, HOURS * 20 * USD, sender=renter)
+        .events.filter(market.LeaseBooked)[0]
+        .leaseId
+    )
     lease = market.leaseOf(lease_id)
     chain.mine(timestamp=oracle.epochStart(lease.endEpoch))
     epochs = range(lease.startEpoch, lease.endEpoch)
@@ -73,3 +77,25 @@ def test_run__loops_a_given_number_of_passes(system, rented, stranger):
 def test_keeper__refuses_a_network_without_deployment(tmp_path):
     with pytest.raises(DeployError, match="no deployment for ethereum:local"):
         load_deployment(folder=tmp_path)
+
+
+def test_pass__starts_a_lease_booked_ahead_when_its_time_comes(
+    chain, system, register_asset, activate, operator, fractionalize, accounts, stranger
+):
+    market, oracle = system.lease_market, system.oracle
+    asset_id = register_asset()
+    activate(asset_id)
+    start = oracle.epochStart(oracle.currentEpoch() + 2)
+    market.setOffer(asset_id, (10 * USD, 1, 720, 9_900, 1_000, start, start + 30 * 86_400), sender=operator)
+    renter = accounts[15]
+    system.stablecoin.mint(renter, 40 * USD, sender=renter)
+    system.stablecoin.approve(market, 40 * USD, sender=renter)
+    lease_id = market.rent(asset_id, start, 4, 40 * USD, sender=renter).events.filter(market.LeaseBooked)[0].leaseId
+    assert system.assets.userOf(asset_id) != renter.address
+    assert "start" not in keeper.run_pass(system, stranger).done  # not yet
+    chain.mine(timestamp=start + 60)
+    summary = keeper.run_pass(system, stranger)
+    assert summary.done.get("start") == 1 and summary.failed == []
+    assert system.assets.userOf(asset_id) == renter.address
+    assert market.leaseOf(lease_id).status == 1
+    assert "start" not in keeper.run_pass(system, stranger).done
