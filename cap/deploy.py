@@ -669,6 +669,10 @@ class Deployer:
                 self.manifest.record_step(step.name, [], None)
             self.log(f"  {step.name:<30} ok")
             return
+        if recorded and state is False:
+            # Done at deployment, changed since (governance revoked a grant, say): not undone behind its back.
+            self.log(f"  {step.name:<30} changed since deployment; left as it is")
+            return
         receipts = step.apply(build)
         if self.manifest is not None:
             block = max((receipt.block_number for receipt in receipts), default=None)
@@ -752,7 +756,12 @@ def verify(system: System, manifest: Manifest | None = None) -> list[Finding]:
         if step.name == "labels":
             continue
         state = step.done(build)
-        findings.append(Finding("ok" if state else "error", step.name, step.what))
+        if state:
+            findings.append(Finding("ok", step.name, step.what))
+        elif manifest is not None and manifest.step(step.name):
+            findings.append(Finding("drift", step.name, f"{step.what}: changed since deployment"))
+        else:
+            findings.append(Finding("error", step.name, f"{step.what}: not in place"))
     return findings
 
 

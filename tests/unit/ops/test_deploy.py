@@ -214,3 +214,16 @@ def test_asset_plan__per_asset_parts_go_through_the_same_executor(network, gov, 
     deploy_asset(system, gov, 5, result.manifest)  # again: verified, nothing new
     assert system.markets[5].address == first and applied == [5]
     assert load_system(result.manifest).markets[5].address == first
+
+
+def test_deploy__a_grant_revoked_after_deployment_is_drift_not_redone(network, gov, local_config, folder):
+    from cap.roles import Role
+
+    result = deploy(network, gov, local_config, folder=folder, log=lambda _: None)
+    result.system.manager.revokeRole(Role.PAUSER, gov, sender=gov)
+    log: list[str] = []
+    again = deploy(network, gov, local_config, folder=folder, log=log.append)
+    assert again.sent == 0 and not result.system.manager.hasRole(Role.PAUSER, gov)[0]
+    assert any("changed since deployment; left as it is" in line for line in log)
+    drift = [f for f in again.findings if f.level != "ok"]
+    assert [(f.level, f.subject) for f in drift] == [("drift", f"grant:pauser:{gov.address}")]
