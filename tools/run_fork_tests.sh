@@ -62,6 +62,14 @@ deploy; code=$?
 [ "$code" -eq 1 ] || fail "a manifest of another chain should exit 1, got $code"
 grep -q "chain id 1, but the network's chain id is $CHAIN_ID" "$work/deploy.log" || fail "the chain id mismatch was not named"
 cp "$work/manifest.json" "$CAP_DEPLOYMENTS/ethereum-capnet.json"
+echo "=== accounts: an unknown alias and an unfunded account are refused"
+ape run deploy --network ethereum:capnet:node --account no-such-deployer 2>&1 | tee "$work/deploy.log"
+code=${PIPESTATUS[0]}
+[ "$code" -eq 1 ] && grep -q "no Ape account with alias 'no-such-deployer'" "$work/deploy.log" ||
+  fail "an unknown account should be refused with exit 1 (got $code)"
+ape run deploy --network ethereum:capnet:node --account test:15 2>&1 | tee "$work/deploy.log" # anvil funds 0-9
+code=${PIPESTATUS[0]}
+[ "$code" -eq 1 ] && grep -q "fund it first" "$work/deploy.log" || fail "an unfunded account should be refused (got $code)"
 echo "=== the keeper: two passes, nothing due; then pointed at a network with no deployment"
 ape run keeper --network ethereum:capnet:node --account test:9 --loop 1 --passes 2 2>&1 | tee "$work/keeper.log"
 code=${PIPESTATUS[0]}
