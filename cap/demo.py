@@ -22,7 +22,10 @@ from cap import narrate as say
 from cap.assets import HardwareSpec, Status
 from cap.attester import AttesterConfig, attest_file
 from cap.deploy import Params, System, deploy_system, grant
+from cap.lending import RiskParams, deploy_lending, health, open_market, submit_appraisal
 from cap.narrate import USD, bps, shares, usd
+from cap.offering import OfferingParams, create_offering, deploy_share_offering, settle_closed, subscribe
+from cap.orders import Side, deploy_secondary_market, sign_new_order
 from cap.roles import Role
 from cap.simulate import Node, Outage, Window, dcgm_exposition
 
@@ -30,6 +33,9 @@ YEAR = 365 * 86_400
 SUPPLY = 1_000_000 * 10**18
 PRICE_PER_HOUR = 20 * USD  # 8 x H100 at $2.50 per GPU-hour
 LEASE_HOURS = 24
+SHARE = 10**18
+OFFER_PRICE = 2 * USD  # per share: 2,000,000 USD for the whole machine
+DAY = 86_400
 
 
 def refusal(method: Any, *args: Any, **kwargs: Any) -> ContractLogicError:
@@ -75,6 +81,8 @@ class Cast:
     attesters: list[Any]
     relayer: Any
     renter: Any
+    lender: Any
+    appraiser: Any
 
     @classmethod
     def local(cls) -> Cast:
@@ -91,6 +99,8 @@ class Cast:
             attesters=[test[10 + i] for i in range(5)],
             relayer=test[15],
             renter=test[16],
+            lender=test[17],
+            appraiser=test[18],
         )
 
     def name_of(self, address: str) -> str:
@@ -109,6 +119,11 @@ class Demo:
     asset_id: int = 0
     lease_id: int = 0
     node: Node = field(default_factory=lambda: Node(host="h100-node-07", gpus=8))
+    offering: Any = None
+    exchange: Any = None
+    vault: Any = None
+    nav: Any = None
+    market: Any = None
 
     # ---------------------------------------------------------------- chapters
 
@@ -180,30 +195,72 @@ class Demo:
         tx = system.factory.fractionalize(self.asset_id, cast.operator, SUPPLY, sender=cast.operator)
         token = system.shares(self.asset_id)
         say.step(f"{token.symbol()}: {shares(SUPPLY)} shares minted, NFT locked in the token ({tx.gas_used:,} gas)")
-        token.transfer(cast.investors["alice"], 250_000 * 10**18, sender=cast.operator)
-        token.transfer(cast.investors["bob"], 150_000 * 10**18, sender=cast.operator)
-        say.step("the operator sells 250,000 shares to alice and 150,000 to bob")
         code = token.detectTransferRestriction(cast.operator, cast.outsider, 10**18)
         say.step(f"a transfer to an unverified wallet: code {code}, {token.messageForTransferRestriction(code)!r}")
         say.refused("the transfer itself", refusal(token.transfer, cast.outsider, 10**18, sender=cast.operator))
-        self._holders_table("Holders")
+
+    def raise_money(self) -> None:
+        say.chapter("5. The operator raises the machine's money: a primary offering")
+        system, cast = self.system, self.cast
+        token = system.shares(self.asset_id)
+        self.offering = offering = deploy_share_offering(system, cast.gov, cast.gov, cast.gov, 200)
+        opens = chain.pending_timestamp + 600
+        params = OfferingParams(
+            token.address, OFFER_PRICE, 200_000 * SHARE, 400_000 * SHARE, 10_000 * SHARE, 300_000 * SHARE,
+            opens, opens + 3 * DAY, (840, 276),
+        )  # fmt: skip
+        offering_id = create_offering(offering, token, cast.operator, params)
+        say.step(
+            f"offering #{offering_id}: 400,000 shares at {usd(OFFER_PRICE)}, soft cap 200,000, 10,000 to 300,000 "
+            "each, three days, open to US and DE investors; the hard cap is escrowed in the offering"
+        )
+        chain.mine(timestamp=opens)
+        for name, amount in (("alice", 250_000 * SHARE), ("bob", 150_000 * SHARE)):
+            investor = cast.investors[name]
+            system.stablecoin.mint(investor, offering.costOf(offering_id, amount), sender=investor)
+            tx = subscribe(offering, system.stablecoin, investor, offering_id, amount)
+            say.step(f"{name} subscribes for {shares(amount)} shares ({tx.gas_used:,} gas)")
+        carol = cast.investors["carol"]
+        system.stablecoin.mint(carol, 20_000 * USD, sender=carol)
+        system.stablecoin.approve(offering, 20_000 * USD, sender=carol)
+        say.refused("carol (SG) subscribes", refusal(offering.subscribe, offering_id, 10_000 * SHARE, sender=carol))
+        chain.mine(timestamp=params.closes_at)
+        settled = settle_closed(offering, cast.relayer)
+        say.step(f"the offering closes; the keeper settles it: soft cap met {dict(settled).get(offering_id)}")
+        for name in ("alice", "bob"):
+            offering.claimShares(offering_id, sender=cast.investors[name])
+        proceeds = offering.owedOf(cast.operator)
+        offering.withdraw(sender=cast.operator)
+        say.step(f"alice and bob claim their shares; the operator withdraws {usd(proceeds)} (less the 2% fee)")
+        self._holders_table("Holders after the offering")
 
     def revenue(self) -> None:
-        say.chapter("5. Revenue reaches every holder in O(1)")
+        say.chapter("6. Revenue reaches every holder in O(1)")
         system, cast = self.system, self.cast
         token = system.shares(self.asset_id)
         self._distribute(12_000 * USD)
         say.step("12,000 USD of revenue distributed to the token")
         self._holders_table("Owed after the first distribution")
-        token.claim(sender=cast.investors["alice"])
-        token.transfer(cast.investors["carol"], 100_000 * 10**18, sender=cast.investors["alice"])
-        say.step("alice claims, then sells 100,000 shares to carol: what alice earned before stays hers")
+        alice, carol = cast.investors["alice"], cast.investors["carol"]
+        token.claim(sender=alice)
+        self.exchange = exchange = deploy_secondary_market(system, cast.gov, cast.gov, 30)
+        amount, price = 100_000 * SHARE, 2_200_000  # 2.20 USD a share
+        signed = sign_new_order(exchange, alice, token, Side.SELL, amount, price, chain.pending_timestamp + DAY)
+        token.approve(exchange, amount, sender=alice)
+        cost = amount * price // SHARE
+        system.stablecoin.mint(carol, cost, sender=carol)
+        system.stablecoin.approve(exchange, cost, sender=carol)
+        tx = exchange.fill(signed.order.as_tuple(), signed.signature, amount, price, sender=carol)
+        say.step(
+            f"alice claims, then signs an order to sell 100,000 shares at 2.20 USD; carol fills it on-chain "
+            f"({tx.gas_used:,} gas, compliance checked for both at fill time): what alice earned before stays hers"
+        )
         self._distribute(6_000 * USD)
         say.step("6,000 USD more distributed")
         self._holders_table("Owed after the second distribution")
 
     def compliance(self) -> None:
-        say.chapter("6. Compliance: freeze, recovery")
+        say.chapter("7. Compliance: freeze, recovery")
         system, cast = self.system, self.cast
         token = system.shares(self.asset_id)
         bob = cast.investors["bob"]
@@ -221,7 +278,7 @@ class Demo:
         self._holders_table("Holders after the recovery")
 
     def rent(self) -> None:
-        say.chapter("7. An AI lab rents the machine for a day")
+        say.chapter("8. An AI lab rents the machine for a day")
         system, cast = self.system, self.cast
         market, oracle = system.lease_market, system.oracle
         start = oracle.epochStart(oracle.currentEpoch())  # leases may start in the current epoch
@@ -244,7 +301,7 @@ class Demo:
         self._usage_table(first, first + LEASE_HOURS, title="The lease's attested usage", every=3)
 
     def settle(self) -> None:
-        say.chapter("8. Settlement: earned rent less the SLA credit, routed to the owners")
+        say.chapter("9. Settlement: earned rent less the SLA credit, routed to the owners")
         system, cast = self.system, self.cast
         market, router = system.lease_market, system.router
         lease = market.leaseOf(self.lease_id)
@@ -292,17 +349,133 @@ class Demo:
             self.register,
             self.burn_in,
             self.fractionalize,
+            self.raise_money,
             self.revenue,
             self.compliance,
             self.rent,
             self.settle,
+            self.lend,
+            self.borrow,
+            self.self_repay,
+            self.liquidate,
+            self.lenders_exit,
         )
         for chapter in chapters:
             chapter()
         say.chapter("Done")
         say.step(f"telemetry files written to {self.workdir}")
 
+    def lend(self) -> None:
+        say.chapter("10. Lenders fund a vault; the shares get a price and a collateral market")
+        system, cast = self.system, self.cast
+        lending = deploy_lending(system, cast.gov)
+        self.vault, self.nav = lending.vault, lending.nav
+        system.stablecoin.mint(cast.lender, 1_000_000 * USD, sender=cast.lender)
+        system.stablecoin.approve(self.vault, 1_000_000 * USD, sender=cast.lender)
+        tx = self.vault.deposit(1_000_000 * USD, cast.lender, sender=cast.lender)
+        say.step(f"a lender deposits {usd(1_000_000 * USD)} into the vault (ERC-4626, {tx.gas_used:,} gas)")
+        # A month of inference revenue through the router: the yield record the NAV oracle reads.
+        self._route_revenue(60_000 * USD)
+        self.nav.setAppraiser(cast.appraiser, True, sender=cast.gov)
+        submit_appraisal(self.nav, cast.appraiser, self.asset_id, 2_500_000, cast.relayer)
+        self.market = open_market(system, lending, self.asset_id, cast.gov, RiskParams(), 500_000 * USD)
+        price, fresh = self.nav.priceOf(self.asset_id)
+        say.table(
+            "Share price (stablecoin per share)",
+            ["leg", "value"],
+            [
+                ("signed appraisal", usd(self.nav.appraisalOf(self.asset_id).pricePerShare)),
+                ("5x annualised trailing revenue", usd(self.nav.revenuePriceOf(self.asset_id))),
+                ("price = the lower", f"{usd(price)} ({'fresh' if fresh else 'stale'})"),
+            ],
+        )
+        risk = RiskParams()
+        say.step(
+            f"collateral market opened: max LTV {bps(risk.max_ltv_bps)}, "
+            f"liquidation at {bps(risk.liquidation_ltv_bps)}, bonus {bps(risk.liquidation_bonus_bps)}, "
+            f"debt ceiling {usd(500_000 * USD)}"
+        )
+
+    def borrow(self) -> None:
+        say.chapter("11. Alice borrows against her shares")
+        system, cast, market = self.system, self.cast, self.market
+        alice = cast.investors["alice"]
+        token = system.shares(self.asset_id)
+        collateral = token.balanceOf(alice)
+        token.approve(market, collateral, sender=alice)
+        tx = market.supplyCollateral(alice, collateral, sender=alice)
+        say.step(f"alice supplies her {shares(collateral)} shares as collateral ({tx.gas_used:,} gas)")
+        say.refused("borrowing above the max LTV", refusal(market.borrow, 200_000 * USD, alice, sender=alice))
+        loan = 150_000 * USD
+        tx = market.borrow(loan, alice, sender=alice)
+        say.step(f"alice borrows {usd(loan)} ({tx.gas_used:,} gas)")
+        self._loan_table("alice's loan")
+
+    def self_repay(self) -> None:
+        say.chapter("12. The collateral's revenue repays the loan")
+        cast, market = self.cast, self.market
+        alice = cast.investors["alice"]
+        chain.mine(timestamp=chain.pending_timestamp + 7 * DAY)
+        self._route_revenue(40_000 * USD)
+        pending = market.pendingRevenueOf(alice)
+        say.step(f"a week later 40,000 USD of revenue is routed; alice's collateral earned {usd(pending)} of it")
+        tx = market.sweep(alice, sender=cast.relayer)
+        applied = tx.events.filter(market.RevenueApplied)[0]
+        say.step(f"a keeper sweeps the position: {usd(applied.repaid)} repays the debt ({tx.gas_used:,} gas)")
+        self._loan_table("alice's loan after the sweep")
+
+    def liquidate(self) -> None:
+        say.chapter("13. A price drop, and a liquidation")
+        cast, market, nav = self.cast, self.market, self.nav
+        alice, carol = cast.investors["alice"], cast.investors["carol"]
+        price = nav.appraisalOf(self.asset_id).pricePerShare
+        drops = 0
+        while not market.positionOf(alice).liquidatable:
+            price = price * 8 // 10  # the most one appraisal may move
+            chain.mine(timestamp=chain.pending_timestamp + 3600)
+            submit_appraisal(nav, cast.appraiser, self.asset_id, price, cast.relayer)
+            drops += 1
+        say.step(f"the appraiser marks the machine down {drops} times by 20%: {usd(price)} a share")
+        self._loan_table("alice's loan, unhealthy")
+        say.refused("an unverified liquidator", refusal(market.liquidate, alice, USD, sender=cast.renter))
+        self.system.stablecoin.mint(carol, 200_000 * USD, sender=carol)
+        self.system.stablecoin.approve(market, 200_000 * USD, sender=carol)
+        tx = market.liquidate(alice, 2**256 - 1, sender=carol)
+        event = tx.events.filter(market.Liquidated)[0]
+        say.step(
+            f"carol repays {usd(event.repaid)} (the close factor's half) and receives {shares(event.seized)} shares, "
+            f"5% bonus included ({tx.gas_used:,} gas); bad debt: {usd(event.badDebt)}"
+        )
+        self._loan_table("alice's loan after the liquidation")
+
+    def lenders_exit(self) -> None:
+        say.chapter("14. Lenders withdraw")
+        cast, vault = self.cast, self.vault
+        claim = vault.convertToAssets(vault.balanceOf(cast.lender))
+        idle = vault.idleCash()
+        say.step(f"the lender's claim: {usd(claim)} (interest included); idle cash: {usd(idle)}; the rest is lent out")
+        most = vault.maxWithdraw(cast.lender)
+        lender = cast.lender
+        say.refused("withdrawing all of it", refusal(vault.withdraw, claim, lender, lender, sender=lender))
+        vault.withdraw(most, cast.lender, cast.lender, sender=cast.lender)
+        say.step(f"the lender withdraws what is idle: {usd(most)}; the rest follows as loans are repaid")
+
     # ---------------------------------------------------------------- helpers
+
+    def _route_revenue(self, amount: int) -> None:
+        """Inference revenue for the asset through the router (the operator pays it in)."""
+        system, payer = self.system, self.cast.operator
+        system.stablecoin.mint(payer, amount, sender=payer)
+        system.stablecoin.approve(system.router, amount, sender=payer)
+        system.router.deposit(self.asset_id, amount, 1, sender=payer)
+
+    def _loan_table(self, title: str) -> None:
+        h = health(self.market, self.cast.investors["alice"])
+        say.table(
+            title,
+            ["collateral", "value", "debt", "LTV", "liquidatable"],
+            [(shares(h.collateral), usd(h.value), usd(h.debt), bps(h.ltv_bps) if h.debt else "-", h.liquidatable)],
+        )
 
     def _next_epoch(self) -> int:
         """The epoch that starts next; time moves to its start."""

@@ -86,6 +86,20 @@ FUNCTION_ROLES: dict[str, dict[str, Role]] = {
         "setMultipleBps": Role.GOVERNOR,
         "setRevenueWindow": Role.GOVERNOR,
     },
+    # Primary offerings and the secondary market. `cancel` is also open to each offering's operator before it opens.
+    "offering": {
+        "setProtocolFee": Role.GOVERNOR,
+        "setTreasury": Role.GOVERNOR,
+        "cancel": Role.GOVERNOR,
+        "pause": Role.PAUSER,
+        "unpause": Role.PAUSER,
+    },
+    "secondary_market": {
+        "setFee": Role.GOVERNOR,
+        "setTreasury": Role.GOVERNOR,
+        "pause": Role.PAUSER,
+        "unpause": Role.PAUSER,
+    },
 }
 
 # Roles administered by another role than ADMIN (the onboarding role grants and revokes operators).

@@ -80,6 +80,7 @@ contract ComplianceRegistry is IComplianceRegistry, AccessManaged, AssetShares {
     /// @inheritdoc IComplianceRegistry
     function freezeOnToken(address token, address holder, bool frozen) external onlyRegistryContext restricted {
         if (holder == address(0)) revert ComplianceRegistryZeroAddress();
+        if (_records[holder].systemHolder) revert ComplianceRegistrySystemHolderConflict(holder);
         IAssetShares shares = _shareToken(token);
         if (shares.isFrozen(holder) == frozen) revert ComplianceRegistryUnchanged(holder);
         shares.setHolderFrozen(holder, frozen);
@@ -91,6 +92,8 @@ contract ComplianceRegistry is IComplianceRegistry, AccessManaged, AssetShares {
         onlyRegistryContext
         restricted
     {
+        // A system holder's shares are other people's collateral or escrow: only its own rules move them.
+        if (_records[from].systemHolder) revert ComplianceRegistrySystemHolderConflict(from);
         _shareToken(token).forcedTransfer(from, to, amount);
     }
 

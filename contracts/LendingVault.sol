@@ -183,6 +183,18 @@ contract LendingVault is ILendingVault, ERC4626, AccessManaged, ReentrancyGuardT
     }
 
     /// @inheritdoc ILendingVault
+    function repayTransferred(uint256 assets) external nonReentrant returns (uint256 debtUnitsBurned) {
+        if (assets == 0) revert LendingVaultZeroAmount();
+        _accrue();
+        debtUnitsBurned = _burnDebtUnits(msg.sender, assets);
+        uint256 idle = _books.idleCash + assets;
+        uint256 balance = IERC20(asset()).balanceOf(address(this));
+        if (balance < idle) revert LendingVaultTransferShortfall(idle, balance);
+        _books.idleCash = idle.toUint112();
+        emit Repaid(msg.sender, assets, debtUnitsBurned);
+    }
+
+    /// @inheritdoc ILendingVault
     function recognizeBadDebt(uint256 assets) external nonReentrant returns (uint256 debtUnitsBurned) {
         if (assets == 0) revert LendingVaultZeroAmount();
         _accrue();
@@ -205,8 +217,9 @@ contract LendingVault is ILendingVault, ERC4626, AccessManaged, ReentrancyGuardT
     }
 
     /// @inheritdoc ILendingVault
-    function accrue() external nonReentrant {
+    function accrue() external nonReentrant returns (uint256 borrowIndex_) {
         _accrue();
+        return _accrual.borrowIndex;
     }
 
     // ---------------------------------------------------------------- governance

@@ -62,10 +62,17 @@ contract NavOracle is INavOracle, AccessManaged, EIP712 {
         uint64 nonce;
     }
 
+    /// @dev A recorded revenue price, in one slot; `updatedAt == 0` means none.
+    struct RevenueLeg {
+        uint128 price;
+        uint64 updatedAt;
+    }
+
     Params private _params;
     /// @inheritdoc INavOracle
     mapping(address account => bool) public isAppraiser;
     mapping(uint256 assetId => Stored) private _appraisals;
+    mapping(uint256 assetId => RevenueLeg) private _revenueLegs;
 
     constructor(
         address initialAuthority,
@@ -130,6 +137,12 @@ contract NavOracle is INavOracle, AccessManaged, EIP712 {
         _appraisals[assetId] =
             Stored({pricePerShare: uint128(price), timestamp: appraisal.timestamp, nonce: appraisal.nonce});
         emit AppraisalSubmitted(assetId, signer, price, appraisal.timestamp, appraisal.nonce);
+        _updateRevenuePrice(assetId);
+    }
+
+    /// @inheritdoc INavOracle
+    function updateRevenuePrice(uint256 assetId) external returns (uint256) {
+        return _updateRevenuePrice(assetId);
     }
 
     // ---------------------------------------------------------------- governance
@@ -191,6 +204,14 @@ contract NavOracle is INavOracle, AccessManaged, EIP712 {
     }
 
     /// @dev Fresh: an appraisal exists and at most `heartbeat` seconds have passed since its timestamp.
+    function _updateRevenuePrice(uint256 assetId) private returns (uint256 price) {
+        // Saturates: a revenue price beyond 2^128 - 1 (absurd) is recorded as the largest one; the min with the
+        // appraisal (below 2^128) makes the difference moot.
+        price = Math.min(revenuePriceOf(assetId), type(uint128).max);
+        _revenueLegs[assetId] = RevenueLeg({price: uint128(price), updatedAt: uint64(block.timestamp)});
+        emit RevenuePriceUpdated(assetId, price);
+    }
+
     function _isFresh(Stored memory stored) private view returns (bool) {
         return stored.timestamp != 0 && block.timestamp - stored.timestamp <= _params.heartbeat;
     }
@@ -221,8 +242,15 @@ contract NavOracle is INavOracle, AccessManaged, EIP712 {
     function priceOf(uint256 assetId) external view returns (uint256 price, bool fresh) {
         Stored memory stored = _appraisals[assetId];
         if (stored.timestamp == 0) return (0, false);
-        price = Math.min(stored.pricePerShare, revenuePriceOf(assetId));
-        fresh = _isFresh(stored);
+        RevenueLeg memory leg = _revenueLegs[assetId]; // recorded with the first appraisal at the latest
+        price = Math.min(stored.pricePerShare, leg.price);
+        fresh = _isFresh(stored) && block.timestamp - leg.updatedAt <= _params.heartbeat;
+    }
+
+    /// @inheritdoc INavOracle
+    function recordedRevenuePriceOf(uint256 assetId) external view returns (uint256 revenuePrice, uint256 updatedAt) {
+        RevenueLeg memory leg = _revenueLegs[assetId];
+        return (leg.price, leg.updatedAt);
     }
 
     /// @inheritdoc INavOracle

@@ -4,8 +4,9 @@
 # Areas share session fixtures (the deployed system) inside a session; Ape's per-test chain snapshots do not undo
 # what one area's module fixtures leave behind for the next, so each area gets a fresh chain.
 # Then the fork suite (tools/run_fork_tests.sh): an upstream anvil deployed to with `ape run deploy`, tests on an Ape
-# fork of it; CAP_FORK_TESTS=0 leaves it out.
-# Usage: tools/run_tests.sh [pytest args...]
+# fork of it; CAP_FORK_TESTS=0 leaves it out. Last, the static-analysis gate (tools/slither_gate.py), which
+# counts as one more check; SKIP_SLITHER=1 skips it.
+# Usage: [SKIP_SLITHER=1] [CAP_FORK_TESTS=0] tools/run_tests.sh [pytest args...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,11 @@ AREAS=(
   tests/unit/revenue
   tests/unit/lending
   tests/unit/nav
+  tests/unit/markets
+  tests/unit/offering
+  tests/unit/trading
+  tests/unit/access
+  tests/unit/adversarial
   tests/unit/ops
   tests/integration
 )
@@ -47,6 +53,10 @@ for area in "${AREAS[@]}"; do
 done
 if [ "${CAP_FORK_TESTS:-1}" != 0 ]; then
   run_suite "tests/fork (on a fork of an upstream anvil)" tools/run_fork_tests.sh "$@"
+fi
+if [ "${SKIP_SLITHER:-0}" != 1 ]; then
+  echo "=== slither"
+  if python tools/slither_gate.py; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; echo "=== slither FAILED"; fi
 fi
 echo
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -82,10 +82,11 @@ interface IComplianceRegistry {
     function revokeInvestor(address investor) external;
     /// @notice Freezes (or unfreezes) an investor here and on each listed share token.
     function freeze(address investor, bool frozen, address[] calldata tokens) external;
-    /// @notice Freezes (or unfreezes) one holder on one share token only.
+    /// @notice Freezes (or unfreezes) one holder on one share token only; never a system holder.
     function freezeOnToken(address token, address holder, bool frozen) external;
     /// @notice Moves shares without the holder's consent (court order, error correction); the revenue the holder
-    /// earned so far stays theirs. The recipient must be allowed to receive.
+    /// earned so far stays theirs. The recipient must be allowed to receive. Never from a system holder: a market's
+    /// collateral, an offering's escrow or a lease's shares move only by that contract's own rules.
     function forceTransfer(address token, address from, address to, uint256 amount) external;
     /// @notice Lost wallet: the record moves to `replacement`, `lost` is frozen, and on each listed token the whole
     /// position (shares and unclaimed revenue) moves to `replacement`.

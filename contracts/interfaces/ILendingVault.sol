@@ -99,7 +99,8 @@ interface ILendingVault is IERC4626 {
     error LendingVaultReserveFactorTooHigh(uint256 reserveFactorBps, uint256 maxReserveFactorBps);
     /// @notice Withdrawing more reserves than there are.
     error LendingVaultInsufficientReserves(uint256 assets, uint256 reserves);
-    /// @notice The vault received fewer tokens than the transfer stated (a fee-on-transfer token).
+    /// @notice The vault received fewer tokens than the transfer stated (a fee-on-transfer token), or holds less than
+    /// its idle cash plus a repayment said to be transferred.
     error LendingVaultTransferShortfall(uint256 expected, uint256 received);
 
     // ---------------------------------------------------------------- events
@@ -151,6 +152,14 @@ interface ILendingVault is IERC4626 {
     /// the position
     function repay(uint256 assets) external returns (uint256 debtUnitsBurned);
 
+    /// @notice Repays `assets` of the calling market's debt that the market has already had transferred to the vault
+    /// (from its payer, in the same transaction): one transfer instead of two.
+    /// @dev Same bounds and unit rounding as `repay`. Checks that the vault's balance covers its idle cash plus
+    /// `assets`; tokens sent to the vault directly (unaccounted) also count, so a market that skipped the transfer
+    /// would repay with them: registered markets are trusted code (see TRUST).
+    /// @return debtUnitsBurned units removed from the market's debt
+    function repayTransferred(uint256 assets) external returns (uint256 debtUnitsBurned);
+
     /// @notice Writes off `assets` of the calling market's debt, without payment: a liquidation left a position
     /// with debt and no collateral. Reserves absorb the loss first, then the lenders.
     /// @dev Same bounds and unit rounding as `repay`. The loss booked is the fall of the vault's total debt, which
@@ -159,7 +168,8 @@ interface ILendingVault is IERC4626 {
     function recognizeBadDebt(uint256 assets) external returns (uint256 debtUnitsBurned);
 
     /// @notice Accrues interest to the current second (anyone; every state-changing call does it first).
-    function accrue() external;
+    /// @return borrowIndex_ the borrow index after the accrual
+    function accrue() external returns (uint256 borrowIndex_);
 
     // ---------------------------------------------------------------- governance
 

@@ -28,8 +28,16 @@ import {IRevenueRouter} from "./IRevenueRouter.sol";
 /// Because the price is the lower of the two, an appraisal cannot talk the shares above what the machine earns, and
 /// revenue pushed through the router cannot lift them above the appraisal.
 ///
+/// The revenue leg is read from the router's checkpoints (four sources, two days each: ~25,000 gas), so `priceOf`
+/// uses the value last recorded by `updateRevenuePrice` (anyone may call it; every accepted appraisal calls it too),
+/// and a recorded value is fresh for `heartbeat` seconds, as an appraisal is. `revenuePriceOf` is the live value.
+/// Whoever the live value favours has the incentive to record it: a liquidator when revenue fell, a borrower when it
+/// rose; and the trailing window moves slowly (a day is 1/30 of a 30-day window), so a recorded value is close to the
+/// live one for as long as it is fresh.
+///
 /// Stale-price policy (what the collateral markets should do; this oracle only reports):
-/// - `priceOf` returns `fresh = false` when the asset has no appraisal or its appraisal is stale. On a price that is
+/// - `priceOf` returns `fresh = false` when the asset has no appraisal, or its appraisal or recorded revenue price is
+///   stale. On a price that is
 ///   not fresh, markets refuse new borrowing and collateral withdrawal.
 /// - Liquidation stays open on a stale price, valued at min(stale appraisal, current revenue price) — exactly what
 ///   `priceOf` returns: a lapsed appraiser must never shield an unhealthy position, and the revenue leg keeps tracking
@@ -97,6 +105,8 @@ interface INavOracle {
     event AppraisalSubmitted(
         uint256 indexed assetId, address indexed appraiser, uint256 pricePerShare, uint64 timestamp, uint64 nonce
     );
+    /// @notice The revenue leg of `assetId`'s price was recorded.
+    event RevenuePriceUpdated(uint256 indexed assetId, uint256 revenuePrice);
     event AppraiserSet(address indexed appraiser, bool enabled);
     event HeartbeatSet(uint256 heartbeat);
     event MaxChangeSet(uint256 maxChangeBps);
@@ -108,6 +118,9 @@ interface INavOracle {
     /// @notice Stores an appraisal signed by an appraiser; anyone may submit it.
     /// @param signature the appraiser's 65-byte `r || s || v` signature of `appraisalDigest(appraisal)`
     function submitAppraisal(Appraisal calldata appraisal, bytes calldata signature) external;
+
+    /// @notice Records the asset's live revenue price (anyone; keepers and liquidators). Returns it.
+    function updateRevenuePrice(uint256 assetId) external returns (uint256 revenuePrice);
 
     // ---------------------------------------------------------------- governance (restricted)
 
@@ -145,8 +158,8 @@ interface INavOracle {
     function revenueWindow() external view returns (uint256);
     function isAppraiser(address account) external view returns (bool);
 
-    /// @notice The price per 1e18 shares: min(appraisal, revenue price); `fresh` when the asset has an appraisal that
-    /// is not stale. Zero without an appraisal. See the stale-price policy above.
+    /// @notice The price per 1e18 shares: min(appraisal, recorded revenue price); `fresh` when the asset has an
+    /// appraisal and a recorded revenue price, neither stale. Zero without an appraisal. See the stale-price policy.
     function priceOf(uint256 assetId) external view returns (uint256 price, bool fresh);
 
     /// @notice The asset's latest accepted appraisal (all zero when it has none) and whether it is fresh.
@@ -155,7 +168,9 @@ interface INavOracle {
         view
         returns (uint256 pricePerShare, uint256 timestamp, uint256 nonce, bool fresh);
 
-    /// @notice The revenue leg of the price (rounded down): see the formula above.
+    /// @notice The revenue price last recorded and when (zeros when never).
+    function recordedRevenuePriceOf(uint256 assetId) external view returns (uint256 revenuePrice, uint256 updatedAt);
+    /// @notice The live revenue leg of the price (rounded down): see the formula above.
     function revenuePriceOf(uint256 assetId) external view returns (uint256);
 
     /// @notice The holders' part of the asset's revenue over the trailing window (the current day included).

@@ -106,5 +106,44 @@ def test_submit__gas(appraise, asset_id, gas_report):
     receipt, _ = appraise(asset_id, PRICE)
     gas_report("NavOracle.submitAppraisal, first", receipt.gas_used)
     receipt, _ = appraise(asset_id, PRICE + 1)
-    gas_report("NavOracle.submitAppraisal, update", receipt.gas_used)
-    assert receipt.gas_used < 60_000
+    gas_report("NavOracle.submitAppraisal, update", receipt.gas_used, note="records the revenue leg too")
+    assert receipt.gas_used < 90_000
+
+
+def test_recorded_revenue_price__priced_until_updated(nav, appraise, asset_id, route, stranger):
+    route(asset_id, 10_000 * USD)
+    receipt, _ = appraise(asset_id, PRICE)  # an appraisal records the revenue leg too
+    recorded = nav.revenuePriceOf(asset_id)
+    assert receipt.events.filter(nav.RevenuePriceUpdated)[0].revenuePrice == recorded
+    route(asset_id, 10_000 * USD)
+    live = nav.revenuePriceOf(asset_id)
+    assert live > recorded
+    assert nav.priceOf(asset_id) == (recorded, True)  # the recorded value until someone records the live one
+    tx = nav.updateRevenuePrice(asset_id, sender=stranger)
+    assert tx.return_value == live or tx.events.filter(nav.RevenuePriceUpdated)[0].revenuePrice == live
+    assert nav.recordedRevenuePriceOf(asset_id) == (live, tx.timestamp)
+    assert nav.priceOf(asset_id) == (live, True)
+
+
+def test_recorded_revenue_price__stale_after_heartbeat(nav, chain, appraise, asset_id, route, stranger, gov):
+    route(asset_id, 100_000 * USD)
+    nav.setHeartbeat(2 * DAY, sender=gov)
+    _, appraisal = appraise(asset_id, PRICE)
+    chain.mine(timestamp=appraisal.timestamp + DAY)
+    nav.updateRevenuePrice(asset_id, sender=stranger)
+    nav.setHeartbeat(DAY, sender=gov)  # the appraisal is a day old: fresh; so is the revenue leg just recorded
+    assert nav.priceOf(asset_id)[1] is True
+    chain.mine(timestamp=appraisal.timestamp + DAY + 1)  # the appraisal is stale now
+    assert nav.priceOf(asset_id)[1] is False
+    nav.setHeartbeat(3 * DAY, sender=gov)
+    assert nav.priceOf(asset_id)[1] is True
+    chain.mine(timestamp=appraisal.timestamp + 4 * DAY + 2)  # both stale
+    assert nav.priceOf(asset_id)[1] is False
+
+
+def test_update_revenue_price__gas(nav, appraise, asset_id, route, gas_report, stranger):
+    route(asset_id, 10_000 * USD)
+    appraise(asset_id, PRICE)
+    gas = nav.updateRevenuePrice(asset_id, sender=stranger).gas_used
+    gas_report("NavOracle.updateRevenuePrice", gas, note="keepers, liquidators")
+    assert gas < 65_000  # the live read of four sources' checkpoints, then one slot
