@@ -378,6 +378,9 @@ def component_names() -> list[str]:
     return [component.name for component in COMPONENTS]
 
 
+System.NAMES = tuple(component_names())  # the System attributes that hold contracts, in deployment order
+
+
 def _function_roles_step(name: str) -> Step:
     def missing(build: Build) -> dict[str, Role]:
         manager, target = build["manager"], build[name]
