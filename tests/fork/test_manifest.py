@@ -47,6 +47,8 @@ def test_chain__matches_the_plan_with_no_drift(system, manifest):
 
 def test_chain__function_roles(system):
     for name, functions in FUNCTION_ROLES.items():
+        if name not in component_names():
+            continue  # deployed beside the system (offering, secondary market), not by `ape run deploy` yet
         target = getattr(system, name)
         for function, role in functions.items():
             assert system.manager.getTargetFunctionRole(target, selector(target, function)) == role, (name, function)
