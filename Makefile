@@ -37,7 +37,7 @@ demo: compile
 	ape run demo
 
 bench: compile
-	SKIP_SLITHER=1 tools/run_tests.sh -m gas
+	SKIP_SLITHER=1 CAP_FORK_TESTS=0 tools/run_tests.sh -m gas
 
 # Static analysis of contracts/*.sol (not mocks) with the repo's solc; fails on High/Medium findings that
 # slither.triage.json does not list with a reason. Also run as the last step of `make test`.
@@ -45,8 +45,8 @@ slither: setup
 	python tools/slither_gate.py
 
 lint: setup
-	ruff check cap scripts tests
-	ruff format --check cap scripts tests
+	ruff check cap scripts tests ape_console_extras.py
+	ruff format --check cap scripts tests ape_console_extras.py
 
 clean:
 	rm -rf .build contracts/.cache $(VENV) node_modules
