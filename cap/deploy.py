@@ -145,6 +145,7 @@ class Params:
     nav_max_change_bps: int = 2_000
     nav_multiple_bps: int = 50_000
     nav_revenue_window: int = 30 * 86_400
+    market_debt_ceiling: int = 500_000 * 10**6  # each collateral market's default ceiling (stablecoin units)
     # appointments made at deployment (while the admin still holds every function); empty: none
     attesters: tuple[str, ...] = ()
     appraisers: tuple[str, ...] = ()
@@ -497,11 +498,70 @@ def wiring_steps(params: Params) -> list[Step]:
     return steps
 
 
-def asset_plan(asset_id: int) -> tuple[list[Component], list[Step]]:
-    """Extension point: the per-asset components and steps (a CollateralMarket for the asset's share token, named
-    `markets/<asset_id>`, its function roles, `compliance.setSystemHolder(market, True)` and
-    `vault.setMarket(market, True, ceiling)`). Empty until collateral markets exist."""
-    return [], []
+# The functions every CollateralMarket restricts, and their roles (one market per share token: `markets/<asset id>`).
+MARKET_FUNCTION_ROLES: dict[str, Role] = {
+    "setRiskParams": Role.GOVERNOR,
+    "skim": Role.GOVERNOR,
+    "recoverPosition": Role.COMPLIANCE,
+    "pause": Role.PAUSER,
+    "unpause": Role.PAUSER,
+}
+
+
+def asset_plan(
+    asset_id: int, risk: tuple[int, ...] | None = None, debt_ceiling: int | None = None
+) -> tuple[list[Component], list[Step]]:
+    """The per-asset parts: a CollateralMarket for the asset's share token, named `markets/<asset_id>`, its function
+    roles, `compliance.setSystemHolder(market, True)` and `vault.setMarket(market, True, ceiling)`. The last two
+    are GOVERNOR functions: the admin running the plan must hold GOVERNOR without delay.
+
+    `risk`: the market's RiskParams tuple (`cap.lending.RiskParams().as_tuple()` when omitted); `debt_ceiling`:
+    `params.market_debt_ceiling` when omitted."""
+    from cap.lending import RiskParams
+
+    name = f"markets/{asset_id}"
+    risk = tuple(risk or RiskParams().as_tuple())
+    market = Component(
+        name,
+        "CollateralMarket",
+        lambda b: (b["manager"], b["factory"].sharesOf(asset_id), b["vault"], b["nav"], b["compliance"], risk),
+        _managed({"VAULT": "vault", "NAV": "nav", "COMPLIANCE": "compliance"}),
+        lambda b: {"ASSET_ID": asset_id},
+        ("ASSET_ID",),
+    )
+
+    def missing_roles(build: Build) -> dict[str, Role]:
+        manager, target = build["manager"], build[name]
+        return {
+            function: role
+            for function, role in MARKET_FUNCTION_ROLES.items()
+            if manager.getTargetFunctionRole(target, selector(target, function)) != role
+        }
+
+    def ceiling(build: Build) -> int:
+        return build.params.market_debt_ceiling if debt_ceiling is None else debt_ceiling
+
+    steps = [
+        Step(
+            f"roles:{name}",
+            lambda b: not missing_roles(b),
+            lambda b: set_function_roles(b["manager"], b[name], missing_roles(b), b.admin),
+            f"function roles of {name}",
+        ),
+        Step(
+            f"system_holder:{name}",
+            lambda b: bool(b["compliance"].investorOf(b[name]).systemHolder),
+            lambda b: [b["compliance"].setSystemHolder(b[name], True, sender=b.admin)],
+            f"{name} holds shares as a system holder",
+        ),
+        Step(
+            f"vault_market:{name}",
+            lambda b: tuple(b["vault"].marketOf(b[name]))[:2] == (True, ceiling(b)),
+            lambda b: [b["vault"].setMarket(b[name], True, ceiling(b), sender=b.admin)],
+            f"{name} borrows from the vault up to its ceiling",
+        ),
+    ]
+    return [market], steps
 
 
 # ---------------------------------------------------------------- the executor
@@ -794,9 +854,17 @@ def grant(system: System, admin: Any, role: Role, account: Any, delay: int | Non
     system.manager.grantRole(role, account, delay, sender=admin)
 
 
-def deploy_asset(system: System, admin: Any, asset_id: int, manifest: Manifest | None = None) -> System:
-    """Deploys and wires the per-asset parts of `asset_plan(asset_id)` (nothing until collateral markets exist)."""
-    components, steps = asset_plan(asset_id)
+def deploy_asset(
+    system: System,
+    admin: Any,
+    asset_id: int,
+    manifest: Manifest | None = None,
+    risk: tuple[int, ...] | None = None,
+    debt_ceiling: int | None = None,
+) -> System:
+    """Deploys and wires the per-asset parts of `asset_plan(asset_id)`: the asset's collateral market. `admin` holds
+    ADMIN and GOVERNOR; the asset must have shares."""
+    components, steps = asset_plan(asset_id, risk, debt_ceiling)
     deployer = Deployer(admin, system.params, manifest)
     deployer.build.contracts.update(system.contracts())
     for component in components:
