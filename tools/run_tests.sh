@@ -21,15 +21,24 @@ AREAS=(
   tests/unit/offering
   tests/unit/trading
   tests/integration
+  tests/snapshot
 )
+
+# Wall-clock seconds per area and in all, for `make bench` to report (machine-dependent; never committed).
+times=.build/test-times.txt
+mkdir -p .build
+{ echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"; echo "args=$*"; } >"$times.part"
+suite_start=$(date +%s)
 
 passed=0 failed=0 skipped=0 status=0
 for area in "${AREAS[@]}"; do
   [ -d "$area" ] || continue
   echo "=== $area"
   log=$(mktemp)
+  area_start=$(date +%s)
   ape test "$area" -p no:cacheprovider "$@" 2>&1 | tee "$log"
   code=${PIPESTATUS[0]}
+  echo "area ${area}=$(($(date +%s) - area_start))" >>"$times.part"
   summary=$(grep -E "[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s" "$log" | tail -n 1)
   count() { echo "$summary" | grep -oE "[0-9]+ $1" | grep -oE "^[0-9]+" || echo 0; }
   passed=$((passed + $(count passed)))
@@ -40,5 +49,8 @@ for area in "${AREAS[@]}"; do
   rm -f "$log"
 done
 echo
+echo "total_seconds=$(($(date +%s) - suite_start))" >>"$times.part"
+echo "result=$passed passed, $failed failed, $skipped skipped" >>"$times.part"
+mv "$times.part" "$times"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
