@@ -653,12 +653,13 @@ class Bench:
                 figures["transfer_new"][population] = token.transfer(new, SHARE, sender=holder).gas_used
         r.scaling["holders"] = {
             "title": "claim and share transfer by one holder, by the number of the token's holders",
+            "by": "holders",
             "columns": {
                 "claim": "claim (holder holds stablecoin)",
                 "transfer_existing": "transfer to an existing holder",
                 "transfer_new": "transfer to a new holder",
             },
-            "rows": {str(n): {k: v.get(n) for k, v in figures.items()} for n in populations},
+            "rows": {f"{n:,}": {k: v.get(n) for k, v in figures.items()} for n in populations},
             "note": "each measured after a warm-up round; 'existing holder' needs a second holder (none with 1)",
         }
 
@@ -687,6 +688,7 @@ class Bench:
         s.oracle.setQuorum(self.params.quorum, sender=self.oracle_admin)
         self.results.scaling["lease_length"] = {
             "title": "settle a whole lease as one SLA period, by the lease's length",
+            "by": "lease",
             "columns": {"epochs": "epochs (reports) in the period", "settle": "settle"},
             "rows": rows,
             "note": "98% uptime against a 99% SLA: a 10% credit, so both the credit and the release are paid",
@@ -744,6 +746,7 @@ class Bench:
             rows[f"{epochs:,}"] = {"uptimeBps": gas}
         self.results.scaling["uptime_query"] = {
             "title": f"uptimeBps over the last n epochs of a {history:,}-epoch history (eth_estimateGas of a call)",
+            "by": "epochs queried",
             "columns": {"uptimeBps": "uptimeBps"},
             "rows": rows,
             "note": "history written partly straight into storage, checked against real reports",
@@ -783,6 +786,7 @@ class Bench:
                     break
         self.results.scaling["positions"] = {
             "title": "revenue sweep of one position, by the number of open positions in the market",
+            "by": "open positions",
             "columns": {
                 "cash": "sweep paid from the market's cash",
                 "claims": "sweep claiming the market's revenue first",
@@ -832,7 +836,7 @@ def operations_table(results: Results) -> list[tuple[str, str, str, str, str]]:
     for row in results.rows.values():
         baseline = results.rows[row.baseline] if row.baseline else None
         ratio = results.ratio(row)
-        operation = f"{row.operation} ({row.note})" if row.note else row.operation
+        operation = f"{row.operation} — {row.note}" if row.note else row.operation
         table.append(
             (
                 row.group,
@@ -850,7 +854,7 @@ def scaling_tables(results: Results) -> list[tuple[str, list[str], list[list[str
     tables = []
     for table in results.scaling.values():
         columns = table["columns"]
-        header = ["n", *columns.values()]
+        header = [table.get("by", "n"), *columns.values()]
         rows = [
             [n, *(f"{values[key]:,}" if values.get(key) is not None else "-" for key in columns)]
             for n, values in table["rows"].items()

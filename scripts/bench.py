@@ -29,10 +29,9 @@ def test_suite_time(path: Path = TEST_TIMES) -> tuple[str, str]:
         return "not measured", "no record: run `make test`, then `make bench`"
     fields = dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
     args = fields.get("args", "").strip()
-    what = "the whole suite" if not args else f"a subset (tools/run_tests.sh {args})"
-    return fields.get(
-        "total_seconds", "?"
-    ), f"{what}, every area, as last run by `make test` ({fields.get('date', '?')})"
+    what = "`make test`: every area, each its own Ape session" if not args else f"`tools/run_tests.sh {args}`"
+    when = f"last run on this machine at {fields.get('date', '?')}: {fields.get('result', '?')}"
+    return fields.get("total_seconds", "?"), f"{what}; {when} (.build/test-times.txt)"
 
 
 def wallclock(bench_seconds: float) -> list[tuple[str, str, str]]:
