@@ -9,7 +9,7 @@ export SOLCX_BINARY_PATH := $(CURDIR)/tools/solc/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup compile test demo bench lint slither clean
+.PHONY: setup compile test demo bench snapshot lint slither clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -36,8 +36,13 @@ test: compile
 demo: compile
 	ape run demo
 
+# The gas benchmark: writes benchmarks/gas.md, gas.json and gas-snapshot.json (see README, Benchmarks).
 bench: compile
-	SKIP_SLITHER=1 CAP_FORK_TESTS=0 tools/run_tests.sh -m gas
+	tools/bench.sh
+
+# Re-measures the operations only and rewrites benchmarks/gas-snapshot.json (what the snapshot test compares with).
+snapshot: compile
+	ape run bench --snapshot-only
 
 # Static analysis of contracts/*.sol (not mocks) with the repo's solc; fails on High/Medium findings that
 # slither.triage.json does not list with a reason. Also run as the last step of `make test`.

@@ -28,9 +28,16 @@ AREAS=(
   tests/unit/adversarial
   tests/unit/ops
   tests/integration
+  tests/snapshot
 )
 
 [ -n "${TEST_AREAS:-}" ] && read -ra AREAS <<< "$TEST_AREAS"  # a subset, space-separated
+
+# Wall-clock seconds per suite and in all, for `make bench` to report (machine-dependent; never committed).
+times=.build/test-times.txt
+mkdir -p .build
+{ echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"; echo "args=$*"; echo "jobs=${TEST_JOBS:-2}"; } >"$times.part"
+suite_start=$(date +%s)
 
 passed=0 failed=0 skipped=0 status=0
 JOBS=${TEST_JOBS:-2}  # suites run side by side, each with its own anvil; their output is printed as each ends
@@ -47,7 +54,13 @@ launch() {
     report_finished
   done
   labels+=("$label") kinds+=("$kind") printed+=(0)
-  ( "$@" > "$workdir/$n.log" 2>&1; echo $? > "$workdir/$n.code" ) &
+  (
+    start=$(date +%s)
+    "$@" > "$workdir/$n.log" 2>&1
+    code=$?
+    echo "area ${label}=$(($(date +%s) - start))" > "$workdir/$n.time"
+    echo $code > "$workdir/$n.code"
+  ) &
 }
 
 # Prints each suite that has ended and adds its pytest closing line (or its gate result) to the totals.
@@ -57,6 +70,7 @@ report_finished() {
     [ "${printed[$n]}" = 0 ] && [ -f "$workdir/$n.code" ] || continue
     printed[$n]=1
     code=$(cat "$workdir/$n.code")
+    cat "$workdir/$n.time" >> "$times.part"
     echo "=== ${labels[$n]}"
     cat "$workdir/$n.log"
     if [ "${kinds[$n]}" = gate ]; then
@@ -89,5 +103,8 @@ fi
 wait
 report_finished
 echo
+echo "total_seconds=$(($(date +%s) - suite_start))" >>"$times.part"
+echo "result=$passed passed, $failed failed, $skipped skipped" >>"$times.part"
+mv "$times.part" "$times"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
