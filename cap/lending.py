@@ -18,6 +18,7 @@ WAD = 10**18
 BPS = 10_000
 DAY = 86_400
 
+
 @dataclass(frozen=True)
 class RiskParams:
     """A collateral market's risk parameters (ICollateralMarket.RiskParams)."""
