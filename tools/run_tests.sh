@@ -21,6 +21,7 @@ AREAS=(
   tests/unit/offering
   tests/unit/trading
   tests/integration
+  tests/fuzz
 )
 
 passed=0 failed=0 skipped=0 status=0

@@ -22,7 +22,7 @@ def pytest_terminal_summary(terminalreporter):
             f"examples run: {FUZZ_STATS['examples']}, steps tried: {FUZZ_STATS['steps']}, "
             f"of which refused (expected or allowed, books unchanged): {FUZZ_STATS['reverted']}"
         )
-        for title, key in (("went through", "done"), ("refused", "refusals")):
+        for title, key in (("steps by rule", "rules"), ("went through", "done"), ("refused", "refusals")):
             counts = sorted(FUZZ_STATS.get(key, {}).items(), key=lambda item: -item[1])
             if counts:
                 terminalreporter.write_line(f"{title}: " + ", ".join(f"{name} {count}" for name, count in counts))

@@ -6,7 +6,9 @@ settlement, disputes and finalization, and:
 - asset A: active, fractionalized (40% kept by the operator, 15% to each of the four verified investors), listed
   for rent, with a trailing revenue record, an appraisal of 2 USD per share and a collateral market;
 - asset B: active, listed for rent, never fractionalized (its holders' part is credited to its owner in the router);
-- a lending vault funded by two lenders; a state reader (one `eth_call` reads the whole protocol's books).
+- a lending vault funded by two lenders, two investors borrowing against A's shares;
+- a running lease of A and a booked one of B;
+- a state reader (one `eth_call` reads the whole protocol's books).
 """
 
 from __future__ import annotations
@@ -117,6 +119,15 @@ def build_world(
     for renter in renters:
         usd.approve(system.lease_market, 2**256 - 1, sender=renter)
     usd.approve(shares, 2**256 - 1, sender=keeper)
+
+    # Something to work on from the first step: two open loans, a running lease of A, a booked one of B.
+    for investor, borrowed in zip(investors[:2], (40_000 * USD, 60_000 * USD), strict=True):
+        market.supplyCollateral(investor, 100_000 * SHARE, sender=investor)
+        market.borrow(borrowed, investor, sender=investor)
+    for renter, asset_id, epochs_ahead, hours in ((renters[0], asset_a, 0, 6), (renters[1], asset_b, 1, 4)):
+        usd.mint(renter, PRICE_PER_HOUR * hours, sender=renter)
+        start = system.oracle.epochStart(system.oracle.currentEpoch() + epochs_ahead)
+        system.lease_market.rent(asset_id, start, hours, PRICE_PER_HOUR * hours, sender=renter)
 
     reader = project.MockStateReader.deploy(sender=gov)
     return World(
