@@ -444,12 +444,12 @@ def make_machine(world, chain):
 
         @rule(who=st.sampled_from([0, 1]))
         def withdraw_refund(self, who):
-            renter = w.renters[who]
+            renter = _prefer(w.renters, lambda r: self.last[("refundable", str(r))] > 0, who)
             self._step(lease_market.withdraw, sender=renter, expect=self.last[("refundable", str(renter))] > 0)
 
         @rule(asset=st.sampled_from([0, 1]))
         def route_rent(self, asset):
-            asset_id = assets_ids[asset]
+            asset_id = _prefer(assets_ids, lambda a: self.last[("unrouted", a)] > 0, asset)
             self._step(lease_market.routeRent, asset_id, sender=w.keeper, expect=self.last[("unrouted", asset_id)] > 0)
 
         # ------------------------------------------------------------ revenue
@@ -481,7 +481,9 @@ def make_machine(world, chain):
 
         @rule(who=st.sampled_from(range(6)))
         def claim(self, who):
-            holder = [w.operator, *w.investors, w.stranger][who]
+            holder = _prefer(
+                [w.operator, *w.investors, w.stranger], lambda h: self.last[("claimable", str(h))] > 0, who
+            )
             frozen = self.last[("frozen_tok", str(holder))] or self.last[("record", str(holder))][2]
             ok = self.last[("claimable", str(holder))] > 0 and not frozen
             self._step(shares.claim, sender=holder, expect=ok)
@@ -575,16 +577,17 @@ def make_machine(world, chain):
 
         @rule(who=st.sampled_from(range(4)))
         def sweep(self, who):
-            self._step(market.sweep, w.borrowers[who], sender=w.keeper)
+            borrower = _prefer(w.borrowers, lambda b: self.last[("position", str(b))][3] > 0, who)
+            self._step(market.sweep, borrower, sender=w.keeper)
 
         @rule(who=st.sampled_from(range(4)))
         def claim_market_revenue(self, who):
-            borrower = w.borrowers[who]
+            borrower = _prefer(w.borrowers, lambda b: self.last[("position", str(b))][4] > 0, who)
             self._step(market.claimRevenue, borrower, sender=borrower)
 
         @rule(who=st.sampled_from(range(4)), by=st.sampled_from(range(5)), pct=st.sampled_from([10, 50, 100]))
         def liquidate(self, who, by, pct):
-            borrower = w.borrowers[who]
+            borrower = _prefer(w.borrowers, lambda b: self.last[("position", str(b))][9], who)
             liquidator = [*w.investors, w.stranger][by]
             position = self.last[("position", str(borrower))]
             debt = position[2]
@@ -600,12 +603,23 @@ def make_machine(world, chain):
         @rule(
             change_bps=st.sampled_from([-2_000, -2_000, -1_000, 0, 500, 2_000]),
             too_far=bad,
-            revenue_leg=st.booleans(),
+            kind=st.sampled_from(["appraisal", "appraisal", "crash", "revenue_leg"]),
         )
-        def appraise(self, change_bps, too_far, revenue_leg):
-            """A signed appraisal within (or, when `too_far`, beyond) the 20% bound; or the revenue leg's update."""
-            if revenue_leg:
+        def appraise(self, change_bps, too_far, kind):
+            """A signed appraisal within (or, when `too_far`, beyond) the 20% bound; a crash (three drops of 20%, a
+            minute apart); or the revenue leg's update."""
+            if kind == "revenue_leg":
                 self._step(nav.updateRevenuePrice, w.asset_a, sender=w.keeper)
+                return
+            if kind == "crash":
+                price, nonce = self.last["appraisal"][0], self.last["appraisal"][2]
+                for _ in range(3):
+                    price -= price * 2_000 // BPS
+                    nonce += 1
+                    self.now += 60
+                    appraisal = Appraisal(w.asset_a, price, self.now, nonce)
+                    signature = sign_digest(w.appraiser, appraisal_digest(appraisal, chain.chain_id, nav.address))
+                    self._step(nav.submitAppraisal, appraisal.as_tuple(), signature, sender=w.keeper, expect=True)
                 return
             previous = self.last["appraisal"][0]
             if too_far:
@@ -771,6 +785,12 @@ def make_machine(world, chain):
     return ProtocolMachine
 
 
+def _prefer(options, wanted, pick: int):
+    """The `pick`-th (cyclically) of the options where `wanted` holds, or of all of them when it holds for none."""
+    candidates = [option for option in options if wanted(option)] or list(options)
+    return candidates[pick % len(candidates)]
+
+
 def _same(a, b) -> bool:
     """Two addresses (strings, accounts or contracts) are the same."""
     a, b = (str(getattr(x, "address", x)).lower() for x in (a, b))
@@ -814,9 +834,6 @@ def _error_names(project) -> dict[str, str]:
                 if abi.type == "error":
                     _ERRORS["0x" + keccak(text=abi.selector).hex()[:8]] = abi.name
     return _ERRORS
-
-
-INVARIANTS = 17  # counted in SECURITY.md: the checks above, the max-LTV check after borrows, unchanged-on-revert
 
 
 def test_protocol_invariants_hold_under_random_sequences(world, chain):
