@@ -120,8 +120,9 @@ def build_world(
         usd.approve(system.lease_market, 2**256 - 1, sender=renter)
     usd.approve(shares, 2**256 - 1, sender=keeper)
 
-    # Something to work on from the first step: two open loans, a running lease of A, a booked one of B.
-    for investor, borrowed in zip(investors[:2], (40_000 * USD, 60_000 * USD), strict=True):
+    # Something to work on from the first step: two open loans (20% and 47.5% LTV), a running lease of A, a booked
+    # one of B.
+    for investor, borrowed in zip(investors[:2], (40_000 * USD, 95_000 * USD), strict=True):
         market.supplyCollateral(investor, 100_000 * SHARE, sender=investor)
         market.borrow(borrowed, investor, sender=investor)
     for renter, asset_id, epochs_ahead, hours in ((renters[0], asset_a, 0, 6), (renters[1], asset_b, 1, 4)):

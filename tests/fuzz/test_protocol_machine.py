@@ -585,11 +585,21 @@ def make_machine(world, chain):
             borrower = _prefer(w.borrowers, lambda b: self.last[("position", str(b))][4] > 0, who)
             self._step(market.claimRevenue, borrower, sender=borrower)
 
-        @rule(who=st.sampled_from(range(4)), by=st.sampled_from(range(5)), pct=st.sampled_from([10, 50, 100]))
-        def liquidate(self, who, by, pct):
-            borrower = _prefer(w.borrowers, lambda b: self.last[("position", str(b))][9], who)
+        @rule(
+            who=st.sampled_from(range(4)),
+            by=st.sampled_from(range(5)),
+            pct=st.sampled_from([10, 50, 100]),
+            crash_first=st.booleans(),
+        )
+        def liquidate(self, who, by, pct, crash_first):
+            """A liquidation; with `crash_first`, the price first crashes when no position is liquidatable."""
+            state = self.last
+            if crash_first and not any(state[("position", str(b))][9] for b in w.borrowers):
+                self.crash()
+                state = self.read()
+            borrower = _prefer(w.borrowers, lambda b: state[("position", str(b))][9], who)
             liquidator = [*w.investors, w.stranger][by]
-            position = self.last[("position", str(borrower))]
+            position = state[("position", str(borrower))]
             debt = position[2]
             self.mint(liquidator, debt + 1)
             if liquidator == w.stranger:
@@ -606,20 +616,13 @@ def make_machine(world, chain):
             kind=st.sampled_from(["appraisal", "appraisal", "crash", "revenue_leg"]),
         )
         def appraise(self, change_bps, too_far, kind):
-            """A signed appraisal within (or, when `too_far`, beyond) the 20% bound; a crash (three drops of 20%, a
-            minute apart); or the revenue leg's update."""
+            """A signed appraisal within (or, when `too_far`, beyond) the 20% bound; a crash (four drops of 20%, a
+            minute apart: the larger loan ends under water); or the revenue leg's update."""
             if kind == "revenue_leg":
                 self._step(nav.updateRevenuePrice, w.asset_a, sender=w.keeper)
                 return
             if kind == "crash":
-                price, nonce = self.last["appraisal"][0], self.last["appraisal"][2]
-                for _ in range(3):
-                    price -= price * 2_000 // BPS
-                    nonce += 1
-                    self.now += 60
-                    appraisal = Appraisal(w.asset_a, price, self.now, nonce)
-                    signature = sign_digest(w.appraiser, appraisal_digest(appraisal, chain.chain_id, nav.address))
-                    self._step(nav.submitAppraisal, appraisal.as_tuple(), signature, sender=w.keeper, expect=True)
+                self.crash()
                 return
             previous = self.last["appraisal"][0]
             if too_far:
@@ -637,6 +640,18 @@ def make_machine(world, chain):
             self.time_to(self.now + seconds)
             if accrue:
                 self._step(vault.accrue, sender=w.keeper, expect=True)
+
+        def crash(self) -> None:
+            """Four signed appraisals, each 20% below the last, a minute apart."""
+            price, nonce = self.last["appraisal"][0], self.last["appraisal"][2]
+            for _ in range(4):
+                price -= price * 2_000 // BPS
+                nonce += 1
+                self.now += 60
+                appraisal = Appraisal(w.asset_a, price, self.now, nonce)
+                signature = sign_digest(w.appraiser, appraisal_digest(appraisal, chain.chain_id, nav.address))
+                FUZZ_STATS["steps"] += 1
+                self.send(nav.submitAppraisal, appraisal.as_tuple(), signature, sender=w.keeper, expect=True)
 
         def time_to(self, timestamp: int) -> None:
             """Moves time by mining an empty block at `timestamp`: views then read the new time."""
