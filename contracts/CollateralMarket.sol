@@ -114,7 +114,7 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
         _requireCompliant(borrower);
 
         Position memory position = _touch(borrower);
-        position.collateral = (position.collateral + shares).toUint96();
+        position.collateral = SafeCast.toUint96(position.collateral + shares);
         _positions[borrower] = position;
         _config.totalCollateral += uint96(shares); // the sum of the positions' collateral, < 2^96 as each is
         emit CollateralSupplied(borrower, msg.sender, shares);
@@ -165,10 +165,9 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
     function withdrawCollateral(uint256 shares, address receiver) external nonReentrant {
         if (shares == 0) revert CollateralMarketZeroAmount();
         if (receiver == address(0)) revert CollateralMarketZeroAddress();
-        _requireCompliant(msg.sender);
+        // As for sending shares: the borrower must not be frozen, the receiver must be allowed to receive.
+        _requireNotFrozen(msg.sender);
         _requireCompliant(receiver);
-        // A wallet frozen on this token cannot send its shares; nor can it take them out of the market.
-        if (SHARES.isFrozen(msg.sender)) revert CollateralMarketNotCompliant(msg.sender);
 
         Position memory position = _touch(msg.sender);
         if (shares > position.collateral) {
@@ -191,7 +190,7 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
     /// @inheritdoc ICollateralMarket
     function claimRevenue(address receiver) external nonReentrant returns (uint256 amount) {
         if (receiver == address(0)) revert CollateralMarketZeroAddress();
-        _requireCompliant(msg.sender);
+        _requireNotFrozen(msg.sender); // as for claiming revenue from the share token
         _touch(msg.sender);
         Earnings storage earnings = _earnings[msg.sender];
         amount = earnings.credit;
@@ -226,11 +225,14 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
         uint256 debt = _debt(position.debtUnits, index);
         (repaid, seized) = _liquidationTerms(borrower, position.collateral, debt, assets);
 
-        if ((repaid == debt ? position.debtUnits : repaid.mulDiv(WAD, index)) == 0) {
+        if ((repaid == debt ? position.debtUnits : repaid.mulDiv(WAD, index)) != 0) {
+            STABLECOIN.safeTransferFrom(msg.sender, address(VAULT), repaid);
+            position.debtUnits -= uint96(VAULT.repayTransferred(repaid));
+        } else if (seized == position.collateral) {
+            repaid = 0; // collateral worth less than one debt unit goes for nothing; the debt is written off below
+        } else {
             revert CollateralMarketDustRepayment(repaid);
         }
-        STABLECOIN.safeTransferFrom(msg.sender, address(VAULT), repaid);
-        position.debtUnits -= uint96(VAULT.repayTransferred(repaid));
         position.collateral -= uint96(seized);
         uint256 badDebt;
         if (position.collateral == 0 && position.debtUnits != 0) {
@@ -406,7 +408,7 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
         }
         uint256 credited = pending - repaid;
         if (credited != 0) {
-            earnings.credit = (earnings.credit + credited).toUint128();
+            earnings.credit = SafeCast.toUint128(earnings.credit + credited);
             _totalCredit += credited;
         }
         _earnings[borrower] = earnings;
@@ -469,6 +471,12 @@ contract CollateralMarket is ICollateralMarket, AccessManaged, ReentrancyGuardTr
 
     function _requireCompliant(address account) private view {
         if (!COMPLIANCE.canReceive(account)) revert CollateralMarketNotCompliant(account);
+    }
+
+    function _requireNotFrozen(address account) private view {
+        if (COMPLIANCE.investorOf(account).frozen || SHARES.isFrozen(account)) {
+            revert CollateralMarketNotCompliant(account);
+        }
     }
 
     function _pending(uint256 collateral, uint256 snapshot, uint256 pointsPerShare) private pure returns (uint256) {

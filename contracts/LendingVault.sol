@@ -166,7 +166,7 @@ contract LendingVault is ILendingVault, ERC4626, AccessManaged, ReentrancyGuardT
         }
 
         market.debtUnits = marketUnits.toUint96();
-        _accrual.totalDebtUnits = (_accrual.totalDebtUnits + debtUnits).toUint96();
+        _accrual.totalDebtUnits = SafeCast.toUint96(_accrual.totalDebtUnits + debtUnits);
         _books.idleCash = uint112(idle - assets); // assets <= idle
         emit Borrowed(msg.sender, receiver, assets, debtUnits);
         IERC20(asset()).safeTransfer(receiver, assets);
@@ -177,7 +177,7 @@ contract LendingVault is ILendingVault, ERC4626, AccessManaged, ReentrancyGuardT
         if (assets == 0) revert LendingVaultZeroAmount();
         _accrue();
         debtUnitsBurned = _burnDebtUnits(msg.sender, assets);
-        _books.idleCash = (_books.idleCash + assets).toUint112();
+        _books.idleCash = SafeCast.toUint112(_books.idleCash + assets);
         emit Repaid(msg.sender, assets, debtUnitsBurned);
         _transferIn(msg.sender, assets);
     }
@@ -419,7 +419,7 @@ contract LendingVault is ILendingVault, ERC4626, AccessManaged, ReentrancyGuardT
             toReserves = interest * books.reserveFactorBps / BPS;
             debt = debtAfter;
             accrual.borrowIndex = index.toUint120();
-            books.reserves = (books.reserves + toReserves).toUint112();
+            books.reserves = SafeCast.toUint112(books.reserves + toReserves);
         }
         total = books.idleCash + debt - books.reserves;
     }
@@ -468,7 +468,7 @@ contract LendingVault is ILendingVault, ERC4626, AccessManaged, ReentrancyGuardT
     /// @dev Counts the deposit in the idle cash; refuses deposits that round to zero shares.
     function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override {
         if (assets == 0 || shares == 0) revert LendingVaultZeroAmount();
-        _books.idleCash = (_books.idleCash + assets).toUint112();
+        _books.idleCash = SafeCast.toUint112(_books.idleCash + assets);
         super._deposit(caller, receiver, assets, shares);
     }
 

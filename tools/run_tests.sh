@@ -3,7 +3,10 @@
 #
 # Areas share session fixtures (the deployed system) inside a session; Ape's per-test chain snapshots do not undo
 # what one area's module fixtures leave behind for the next, so each area gets a fresh chain.
-# Usage: tools/run_tests.sh [pytest args...]
+# Then the fork suite (tools/run_fork_tests.sh): an upstream anvil deployed to with `ape run deploy`, tests on an Ape
+# fork of it; CAP_FORK_TESTS=0 leaves it out. Last, the static-analysis gate (tools/slither_gate.py), which
+# counts as one more check; SKIP_SLITHER=1 skips it.
+# Usage: [SKIP_SLITHER=1] [CAP_FORK_TESTS=0] tools/run_tests.sh [pytest args...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,26 +23,42 @@ AREAS=(
   tests/unit/markets
   tests/unit/offering
   tests/unit/trading
+  tests/unit/access
+  tests/unit/adversarial
+  tests/unit/ops
   tests/integration
   tests/fuzz
 )
 
 passed=0 failed=0 skipped=0 status=0
-for area in "${AREAS[@]}"; do
-  [ -d "$area" ] || continue
-  echo "=== $area"
+# run_suite LABEL COMMAND...: runs one suite, adds its pytest closing line to the totals.
+run_suite() {
+  local label=$1 log code summary
+  shift
+  echo "=== $label"
   log=$(mktemp)
-  ape test "$area" -p no:cacheprovider "$@" 2>&1 | tee "$log"
+  "$@" 2>&1 | tee "$log"
   code=${PIPESTATUS[0]}
   summary=$(grep -E "[0-9]+ (passed|failed|errors?)\b.* in [0-9.]+s" "$log" | tail -n 1)
   count() { echo "$summary" | grep -oE "[0-9]+ $1" | grep -oE "^[0-9]+" || echo 0; }
   passed=$((passed + $(count passed)))
   failed=$((failed + $(count failed) + $(count error)))
   skipped=$((skipped + $(count skipped) + $(count xfailed)))
-  # 5: no test selected in this area (a marker filter such as -m gas)
-  if [ "$code" -ne 0 ] && [ "$code" -ne 5 ]; then status=1; echo "=== $area FAILED (exit $code)"; fi
+  # 5: no test selected in this suite (a marker filter such as -m gas)
+  if [ "$code" -ne 0 ] && [ "$code" -ne 5 ]; then status=1; echo "=== $label FAILED (exit $code)"; fi
   rm -f "$log"
+}
+for area in "${AREAS[@]}"; do
+  [ -d "$area" ] || continue
+  run_suite "$area" ape test "$area" -p no:cacheprovider "$@"
 done
+if [ "${CAP_FORK_TESTS:-1}" != 0 ]; then
+  run_suite "tests/fork (on a fork of an upstream anvil)" tools/run_fork_tests.sh "$@"
+fi
+if [ "${SKIP_SLITHER:-0}" != 1 ]; then
+  echo "=== slither"
+  if python tools/slither_gate.py; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; echo "=== slither FAILED"; fi
+fi
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -52,9 +52,11 @@ import {INavOracle} from "./INavOracle.sol";
 /// debt (`vault.recognizeBadDebt`): reserves absorb it first, then the lenders (the vault's events say which).
 /// Bounds keep a liquidation from making a position less healthy: `liquidationLtvBps * (10_000 + bonus) < 10_000^2`.
 ///
-/// Compliance. The market must be a system holder of the compliance registry. Supplying for, borrowing by and
-/// withdrawing or claiming to a borrower need the borrower to pass the registry's check (verified, not frozen);
-/// repaying, sweeping and liquidating a frozen borrower's position stay open. The compliance agent can move a lost
+/// Compliance. The market must be a system holder of the compliance registry. Supplying for a borrower and borrowing
+/// need the borrower to pass the registry's check (verified, unexpired, not frozen); withdrawing collateral and
+/// claiming revenue need it not to be frozen (in the registry or on this token), as sending shares and claiming their
+/// revenue do, and a withdrawal's receiver must be allowed to receive shares. Repaying, sweeping and liquidating a
+/// frozen borrower's position stay open. The compliance agent can move a lost
 /// wallet's position to its replacement (`recoverPosition`), as it moves share balances.
 ///
 /// Pause (PAUSER) stops new risk only: supplying collateral and borrowing. Never stopped: repayment, withdrawal of
@@ -106,7 +108,7 @@ interface ICollateralMarket {
     error CollateralMarketPaused();
     /// @notice `pause` while paused or `unpause` while not.
     error CollateralMarketPauseUnchanged(bool paused);
-    /// @notice The account does not pass the compliance registry's check (unverified, expired or frozen).
+    /// @notice The account does not pass the compliance check the action needs (see Compliance above).
     error CollateralMarketNotCompliant(address account);
     /// @notice A liquidator that could not receive the seized shares (unverified, expired or frozen).
     error CollateralMarketUnverifiedLiquidator(address liquidator);

@@ -40,7 +40,7 @@ contract MockStablecoin is ERC20 {
         paused = value;
     }
 
-    function _update(address from, address to, uint256 value) internal override {
+    function _update(address from, address to, uint256 value) internal virtual override {
         if (paused) revert MockStablecoinPaused();
         if (blacklisted[from]) revert MockStablecoinBlacklisted(from);
         if (blacklisted[to]) revert MockStablecoinBlacklisted(to);

@@ -161,3 +161,22 @@ def test_lenders_withdraw_only_idle_cash(market, vault, lender, borrower, fund, 
     assert vault.maxWithdraw(lender) >= keep
     vault.redeem(vault.maxRedeem(lender), lender, lender, sender=lender)
     assert vault.balanceOf(lender) == 0
+
+
+def test_collateral_worth_less_than_a_debt_unit_goes_for_nothing(
+    market, ctx, nav, route, borrower, liquidator, armed, chain, stranger, vault, gov
+):
+    """The last crumbs: a position whose collateral is worth less than one debt unit is closed, its debt written off."""
+    market.setRiskParams(RiskParams(close_factor_bps=10_000).as_tuple(), sender=gov)
+    market.supplyCollateral(borrower, SHARE // 2, sender=borrower)  # worth 1 USD at 2 USD a share
+    market.borrow(USD * 4 // 10, borrower, sender=borrower)
+    chain.pending_timestamp += 31 * 86_400  # the revenue that priced the shares leaves the window
+    route(ctx.asset_id, 25_000)  # 0.025 USD of revenue: a revenue price of 1 unit per share
+    nav.updateRevenuePrice(ctx.asset_id, sender=stranger)
+    assert market.positionOf(borrower).price == 1
+    debt = market.debtOf(borrower)
+    tx = market.liquidate(borrower, 2**256 - 1, sender=liquidator)
+    event = tx.events.filter(market.Liquidated)[0]
+    assert (event.repaid, event.seized) == (0, SHARE // 2)
+    assert 0 <= event.badDebt - debt <= 10
+    assert market.positionOf(borrower).collateral == 0 and vault.debtUnitsOf(market) == 0

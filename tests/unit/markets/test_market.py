@@ -194,7 +194,7 @@ def test_no_collateral_no_loan(market, investors):
 def test_repay_on_behalf(borrowed, market, vault, fund, stranger, borrower, usd):
     fund(stranger, 10_000 * USD, market)
     tx = market.repay(borrower, 10_000 * USD, sender=stranger)
-    assert market.debtOf(borrower) == 30_000 * USD
+    assert 0 <= market.debtOf(borrower) - 30_000 * USD <= 100  # a few seconds of interest
     assert usd.balanceOf(stranger) == 0
     event = tx.events.filter(market.Repaid)[0]
     assert (event.borrower, event.payer, event.assets) == (borrower.address, stranger.address, 10_000 * USD)
