@@ -9,7 +9,7 @@ export SOLCX_BINARY_PATH := $(CURDIR)/tools/solc/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup compile test demo bench snapshot lint slither clean
+.PHONY: setup compile test fuzz demo bench snapshot lint slither clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -32,6 +32,11 @@ compile: setup
 
 test: compile
 	tools/run_tests.sh
+
+# The stateful fuzzing suite's deep profile (tests/fuzz): more and longer random sequences than `make test` runs;
+# CAP_FUZZ_EXAMPLES and CAP_FUZZ_STEPS override its size. Prints the steps it tried.
+fuzz: compile
+	CAP_FUZZ_PROFILE=deep ape test tests/fuzz -p no:cacheprovider
 
 demo: compile
 	ape run demo

@@ -28,6 +28,7 @@ AREAS=(
   tests/unit/adversarial
   tests/unit/ops
   tests/integration
+  tests/fuzz
   tests/snapshot
 )
 
