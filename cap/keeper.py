@@ -7,8 +7,15 @@ Due items (read from the contracts' views, so a pass is idempotent: what was don
   - an asset with released, unrouted rent (`unroutedRentOf > 0`): `LeaseMarket.routeRent` (the RevenueRouter splits
     it and pushes the holders' part into the shares).
 
+  - an asset with a collateral market whose recorded revenue price (NAV oracle) is half a heartbeat old or more:
+    `NavOracle.updateRevenuePrice`, so borrowing stays open and prices follow revenue;
+  - a collateral-market position with debt and pending revenue: `CollateralMarket.sweep` (revenue repays the loan);
+  - a liquidatable position: `CollateralMarket.liquidate` for the most the close factor allows (the keeper's account
+    must be a verified investor holding the stablecoin, with an approval to the market; otherwise the job reverts,
+    is reported, and the pass goes on).
+
 Extension point: `TASKS` lists the finders in the order a pass runs them; a finder takes (system, state) and yields
-`Job`s. Liquidations (unhealthy collateral-market positions) and offering settlement are added there.
+`Job`s. Offerings are settled by `ape run offering settle --all` (`cap.offering.settle_closed`).
 """
 
 from __future__ import annotations
@@ -93,9 +100,42 @@ def route_jobs(system: Any, sender: Any, state: KeeperState) -> Iterator[Job]:
             yield Job("route", f"asset {asset_id}", lambda i=asset_id: market.routeRent(i, sender=sender))
 
 
-# Finders in pass order: settling releases rent that routing then sends on. Liquidations and offering settlement
-# are appended here when those contracts exist.
-TASKS: list[Callable[[Any, Any, KeeperState], Iterator[Job]]] = [lease_jobs, route_jobs]
+def price_jobs(system: Any, sender: Any, state: KeeperState) -> Iterator[Job]:
+    nav = system.nav
+    if nav is None or not system.markets:
+        return
+    stale_after = int(nav.heartbeat()) // 2
+    now = _now()
+    for asset_id in system.markets:
+        _, updated_at = nav.recordedRevenuePriceOf(asset_id)
+        if now - int(updated_at) >= stale_after:
+            yield Job("price", f"asset {asset_id}", lambda i=asset_id: nav.updateRevenuePrice(i, sender=sender))
+
+
+def borrowers_of(market: Any) -> list[str]:
+    """Every account that ever had collateral in `market`, from its `CollateralSupplied` events."""
+    from ape import chain
+
+    logs = market.CollateralSupplied.range(0, chain.blocks.head.number + 1)
+    return list(dict.fromkeys(str(log.borrower) for log in logs))
+
+
+def market_jobs(system: Any, sender: Any, state: KeeperState) -> Iterator[Job]:
+    for asset_id, market in system.markets.items():
+        for borrower in borrowers_of(market):
+            view = market.positionOf(borrower)
+            if int(view.debt) == 0:
+                continue
+            subject = f"asset {asset_id} {borrower}"
+            if view.liquidatable:
+                yield Job("liquidate", subject, lambda m=market, b=borrower: m.liquidate(b, 2**256 - 1, sender=sender))
+            elif int(view.pendingRevenue) > 0:
+                yield Job("sweep", subject, lambda m=market, b=borrower: m.sweep(b, sender=sender))
+
+
+# Finders in pass order: settling releases rent that routing then sends on (into the shares, and so to the markets);
+# prices are refreshed before positions are judged.
+TASKS: list[Callable[[Any, Any, KeeperState], Iterator[Job]]] = [lease_jobs, route_jobs, price_jobs, market_jobs]
 
 
 def _now() -> int:

@@ -11,25 +11,25 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-AREAS=(
-  tests/unit/toolchain
-  tests/unit/attester
-  tests/unit/oracle
-  tests/unit/assets
-  tests/unit/shares
+AREAS=(  # the longest first: two run at a time
   tests/unit/lease
   tests/unit/revenue
-  tests/unit/lending
-  tests/unit/nav
   tests/unit/markets
-  tests/unit/offering
-  tests/unit/trading
-  tests/unit/access
   tests/unit/adversarial
-  tests/unit/ops
-  tests/integration
+  tests/unit/offering
   tests/fuzz
+  tests/unit/trading
+  tests/unit/lending
+  tests/unit/shares
+  tests/unit/ops
+  tests/unit/nav
+  tests/unit/assets
+  tests/unit/oracle
+  tests/unit/access
+  tests/integration
   tests/snapshot
+  tests/unit/attester
+  tests/unit/toolchain
 )
 
 [ -n "${TEST_AREAS:-}" ] && read -ra AREAS <<< "$TEST_AREAS"  # a subset, space-separated
@@ -91,13 +91,13 @@ report_finished() {
 }
 count() { echo "$1" | grep -oE "[0-9]+ $2" | grep -oE "^[0-9]+" || echo 0; }
 
+if [ "${CAP_FORK_TESTS:-1}" != 0 ]; then
+  launch pytest "tests/fork (on a fork of an upstream anvil)" tools/run_fork_tests.sh "$@"
+fi
 for area in "${AREAS[@]}"; do
   [ -d "$area" ] || continue
   launch pytest "$area" ape test "$area" -p no:cacheprovider "$@"
 done
-if [ "${CAP_FORK_TESTS:-1}" != 0 ]; then
-  launch pytest "tests/fork (on a fork of an upstream anvil)" tools/run_fork_tests.sh "$@"
-fi
 if [ "${SKIP_SLITHER:-0}" != 1 ]; then
   launch gate "slither" python tools/slither_gate.py
 fi

@@ -429,3 +429,31 @@ def test_skim(supplied, market, ctx, operator, gov, stranger):
     assert ctx.shares.balanceOf(market) == COLLATERAL
     with ape.reverts(market.AccessManagedUnauthorized):
         market.skim(stranger, sender=stranger)
+
+
+# ---------------------------------------------------------------- the keeper
+
+
+def test_keeper_sweeps_refreshes_prices_and_liquidates(
+    borrowed, system, market, ctx, route, nav, borrower, liquidator, fund, chain, appraise
+):
+    from cap.keeper import market_jobs, price_jobs, run_pass
+
+    route(ctx.asset_id, 10_000 * USD)
+    summary = run_pass(system, liquidator, tasks=[market_jobs])
+    assert summary.done.get("sweep") == 1 and market.pendingRevenueOf(borrower) == 0
+    assert run_pass(system, liquidator, tasks=[market_jobs]).total == 0  # idempotent: nothing due
+
+    chain.pending_timestamp += 86_400 // 2
+    assert run_pass(system, liquidator, tasks=[price_jobs]).done.get("price") == 1
+    assert nav.recordedRevenuePriceOf(ctx.asset_id)[1] >= chain.blocks.head.timestamp - 1
+
+    price = nav.appraisalOf(ctx.asset_id).pricePerShare
+    for _ in range(3):
+        price = price * 8 // 10
+        appraise(ctx.asset_id, price)
+    fund(liquidator, 1_000_000 * USD, market)
+    debt = market.debtOf(borrower)
+    summary = run_pass(system, liquidator, tasks=[market_jobs])
+    assert summary.done.get("liquidate") == 1
+    assert market.debtOf(borrower) < debt
