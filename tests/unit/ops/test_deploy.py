@@ -208,7 +208,7 @@ def test_asset_plan__per_asset_parts_go_through_the_same_executor(network, gov, 
     applied: list[int] = []
     market = Component("markets/5", "MockStablecoin", lambda b: ())
     mark = Step("mark:5", lambda b: bool(applied), lambda b: applied.append(5) or [])
-    monkeypatch.setattr(plan, "asset_plan", lambda asset_id: ([market], [mark]))
+    monkeypatch.setattr(plan, "asset_plan", lambda asset_id, *rest: ([market], [mark]))
     system = deploy_asset(result.system, gov, 5, result.manifest)
     first = system.markets[5].address
     deploy_asset(system, gov, 5, result.manifest)  # again: verified, nothing new
