@@ -21,6 +21,7 @@ AREAS=(
   tests/unit/markets
   tests/unit/offering
   tests/unit/trading
+  tests/unit/demo
   tests/unit/access
   tests/unit/adversarial
   tests/integration
