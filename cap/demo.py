@@ -28,7 +28,7 @@ from cap.assets import HardwareSpec, Status
 from cap.attester import AttesterConfig, attest_file
 from cap.deploy import Params, System, deploy_system, grant
 from cap.lending import RiskParams, deploy_lending, health, open_market, submit_appraisal
-from cap.narrate import USD, bps, shares, usd
+from cap.narrate import USD, bps, shares, usd, usd0
 from cap.offering import OfferingParams, create_offering, deploy_share_offering, settle_closed, subscribe
 from cap.orders import Side, deploy_secondary_market, sign_new_order
 from cap.report import LoanPoint, Record, RevenuePoint, UsagePoint, write_report
@@ -399,6 +399,7 @@ class Demo:
         self.record.add_gas("borrow", tx.gas_used)
         say.step(f"alice borrows {usd(loan)} ({tx.gas_used:,} gas)")
         self._loan_table("alice's loan", keep=True)
+        self.record.loan_label = f"alice's loan against {shares(collateral)} H100 shares"
         # The A100's shares: the operator places half of them with carol and bob by private sale.
         token2 = system.shares(self.second_id)
         for name, amount in (("carol", 300_000 * SHARE), ("bob (new wallet)", 200_000 * SHARE)):
@@ -429,6 +430,7 @@ class Demo:
             ["shortfall below target", "credit of the period's rent"],
             [(f"up to {bps(t.maxShortfallBps)}", bps(t.creditBps)) for t in terms.tiers],
         )
+        self.routed = [0, 0, 0]  # the month's revenue is counted from day 0 (last month's is in the record above)
         self._rent(cast.renter, self.asset_id, 0, 10, "lab")
         self._rent(cast.renter2, self.second_id, 0, 14, "studio")
         # The month's schedule, day -> what happens (played by `month`).
@@ -440,10 +442,11 @@ class Demo:
         for day in range(MONTH_DAYS):
             self._play_day(day)
             self._record_day(day + 1)
+        weekly = {p.day: p for p in self.record.loan if p.day % 7 == 0 or p.day == MONTH_DAYS}  # the day's last
         self._table(
             "The month, week by week",
-            ["day", "H100 uptime", "A100 uptime", "routed so far", "alice's debt", "collateral value", "LTV"],
-            [self._week_row(point) for point in self.record.loan if point.day % 7 == 0 or point.day == MONTH_DAYS],
+            ["day", "H100 uptime (7 d)", "A100 uptime (7 d)", "routed", "alice's debt", "collateral", "LTV"],
+            [self._week_row(point) for point in weekly.values()],
         )
         self._table(
             "SLA credits (periods settled below the target)",
@@ -486,7 +489,9 @@ class Demo:
             for epoch in range(self.month_start, self.month_start + MONTH_DAYS * 24):
                 _, uptime, utilization, *_ = oracle.usageAt(asset_id, epoch)
                 points.append(UsagePoint((epoch - self.month_start) / 24, uptime, utilization))
-            self.record.usage[f"asset #{asset_id}: 8x {label}"] = points
+            name = f"asset #{asset_id}: 8x {label}"
+            self.record.usage[name] = points
+            self.record.leased[name] = list(self._lease_spans(asset_id))
         path = write_report(self.record, self.report_dir)
         say.step(f"report written to {path}, charts beside it: usage.png, revenue.png, loan.png")
 
@@ -506,9 +511,9 @@ class Demo:
         if day == 9:
             self._event(day, "A100: the whole machine down for six hours (the studio's lease)")
         if day == 8:
-            self._rent(cast.renter, self.asset_id, 12, 13, "lab (renewal)")
+            self._rent(cast.renter, self.asset_id, 12, 13, "lab (renewal)", on_day=day)
         if day == 13:
-            self._rent(cast.renter2, self.second_id, 16, 10, "studio (renewal)")
+            self._rent(cast.renter2, self.second_id, 16, 10, "studio (renewal)", on_day=day)
         self._settle_due(day)
         for asset_id, amount in zip((self.asset_id, self.second_id), INFERENCE_PER_DAY, strict=True):
             if not self._leased(asset_id, day):
@@ -557,12 +562,15 @@ class Demo:
             )
         return reports
 
-    def _leased(self, asset_id: int, day: int) -> bool:
-        """Whether a lease covers the asset on `day` of the month (the schedule `book` and `_play_day` follow)."""
-        spans = {self.asset_id: ((0, 10), (12, 25)), self.second_id: ((0, 14), (16, 26))}[asset_id]
-        return any(start <= day < end for start, end in spans)
+    def _lease_spans(self, asset_id: int) -> tuple[tuple[int, int], ...]:
+        """The month's leases of the asset, (first day, day after the last): the schedule `book` and `_play_day`
+        follow."""
+        return {self.asset_id: ((0, 10), (12, 25)), self.second_id: ((0, 14), (16, 26))}[asset_id]
 
-    def _rent(self, renter: Any, asset_id: int, from_day: int, days: int, label: str) -> None:
+    def _leased(self, asset_id: int, day: int) -> bool:
+        return any(start <= day < end for start, end in self._lease_spans(asset_id))
+
+    def _rent(self, renter: Any, asset_id: int, from_day: int, days: int, label: str, on_day: int = 0) -> None:
         system = self.system
         market = system.lease_market
         start = system.oracle.epochStart(self.month_start + 24 * from_day)
@@ -574,7 +582,7 @@ class Demo:
         lease_id = tx.events.filter(market.LeaseBooked)[0].leaseId
         self.leases[lease_id] = f"#{lease_id} {label}"
         self._event(
-            max(0, (chain.pending_timestamp - system.oracle.epochStart(self.month_start)) / DAY),
+            on_day,
             f"lease #{lease_id} booked by the {label.split()[0]}: asset #{asset_id}, days {from_day} to "
             f"{from_day + days}, {usd(price)} prepaid into escrow",
         )
@@ -636,6 +644,7 @@ class Demo:
         if not market.positionOf(alice).liquidatable:
             return
         self._loan_table("alice's loan, unhealthy", keep=True)
+        self._record_loan(day + 1)  # the unhealthy state, just before the liquidation at the end of the day
         say.refused("an unverified liquidator", refusal(market.liquidate, alice, USD, sender=cast.renter))
         self.system.stablecoin.mint(carol, 200_000 * USD, sender=carol)
         self.system.stablecoin.approve(market, 200_000 * USD, sender=carol)
@@ -667,9 +676,12 @@ class Demo:
         )
 
     def _record_day(self, day: int) -> None:
+        self._record_loan(day)
+        self.record.revenue.append(RevenuePoint(day, *self.routed))
+
+    def _record_loan(self, day: int) -> None:
         h = health(self.market, self.cast.investors["alice"])
         self.record.loan.append(LoanPoint(day, h.debt, h.value, h.ltv_bps if h.debt else 0))
-        self.record.revenue.append(RevenuePoint(day, *self.routed))
 
     def _week_row(self, point: LoanPoint) -> tuple:
         oracle = self.system.oracle
@@ -684,10 +696,11 @@ class Demo:
         routed = self.record.revenue[day]
         total = routed.treasury + routed.operator + routed.holders
         ltv = bps(point.ltv_bps) if point.debt else "-"
-        return (day, *uptimes, usd(total), usd(point.debt), usd(point.value), ltv)
+        return (day, *uptimes, usd0(total), usd0(point.debt), usd0(point.value), ltv)
 
-    def _event(self, day: float, text: str) -> None:
-        say.step(f"day {day:4.1f}: {text}")
+    def _event(self, day: int, text: str) -> None:
+        """Something that happened on `day` of the month (0-based): on the console and in the report's timeline."""
+        say.step(f"day {day:2d}: {text}")
         self.record.events.append((float(day), text))
 
     def _count_routed(self, tx: Any) -> None:

@@ -71,6 +71,7 @@ class Record:
     title: str = "Compute Asset Protocol: a month on a local chain"
     started_at: str = ""  # the story's day 0, as text (chain time)
     usage: dict[str, list[UsagePoint]] = field(default_factory=dict)  # asset label -> epochs
+    leased: dict[str, list[tuple[float, float]]] = field(default_factory=dict)  # asset label -> (from, to) days
     revenue: list[RevenuePoint] = field(default_factory=list)
     loan: list[LoanPoint] = field(default_factory=list)
     loan_label: str = "loan"
@@ -103,8 +104,10 @@ def _day_axis(axis, last_day: float) -> None:
     axis.grid(True, which="major", alpha=0.3)
 
 
-def usage_chart(usage: dict[str, list[UsagePoint]], path: Path) -> Path:
-    """Per asset: attested uptime and utilization per epoch, one panel per asset."""
+def usage_chart(
+    usage: dict[str, list[UsagePoint]], path: Path, leased: dict[str, list[tuple[float, float]]] | None = None
+) -> Path:
+    """Per asset: attested uptime and utilization per epoch, one panel per asset, leased spans shaded."""
     labels = list(usage)
     rows = max(1, len(labels))
     figure, axes = plt.subplots(rows, 1, figsize=(11, 3.2 * rows + 0.8), sharex=True, squeeze=False)
@@ -112,12 +115,14 @@ def usage_chart(usage: dict[str, list[UsagePoint]], path: Path) -> Path:
     for axis, label in zip(axes[:, 0], labels, strict=False):
         points = usage[label]
         days = [point.day for point in points]
+        for index, (start, end) in enumerate((leased or {}).get(label, [])):
+            axis.axvspan(start, end, color="tab:orange", alpha=0.12, lw=0, label="leased" if index == 0 else None)
         axis.plot(days, [p.utilization_bps / 100 for p in points], color="tab:blue", lw=1, label="utilization")
         axis.plot(days, [p.uptime_bps / 100 for p in points], color="tab:green", lw=1.5, label="uptime")
         axis.set_title(label, loc="left", fontsize=10)
         axis.set_ylabel("% of the epoch")
         axis.set_ylim(0, 105)
-        axis.legend(loc="lower left", fontsize=8, ncol=2)
+        axis.legend(loc="lower left", fontsize=8, ncol=3, framealpha=0.9)
         _day_axis(axis, last)
     for axis in axes[:-1, 0]:
         axis.set_xlabel("")
@@ -141,9 +146,9 @@ def revenue_chart(revenue: Sequence[RevenuePoint], path: Path) -> Path:
         axis.stackplot(days, *series, labels=RECIPIENTS, colors=("tab:gray", "tab:orange", "tab:blue"), alpha=0.8)
         total = revenue[-1].treasury + revenue[-1].operator + revenue[-1].holders
         axis.annotate(f"total ${total / USD:,.0f}", (days[-1], total / USD), ha="right", va="bottom", fontsize=9)
-    axis.set_title("Cumulative revenue routed, by recipient (all assets)")
+        axis.set_ylim(0, max(1.0, total / USD) * 1.12)
+    axis.set_title("Cumulative revenue routed since day 0, by recipient (all assets: rent and inference)")
     _usd_axis(axis, "cumulative revenue (USD)")
-    axis.set_ylim(bottom=0)
     _day_axis(axis, days[-1] if days else 1.0)
     if revenue:
         axis.legend(loc="upper left")
@@ -190,7 +195,7 @@ def loan_chart(
             va="top",
             fontsize=9,
         )
-    axis.legend(handles=handles, loc="upper right", fontsize=8)
+    axis.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
     axis.set_title(f"{label}: debt, collateral value and LTV")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
@@ -205,8 +210,12 @@ def _markdown_table(columns: Sequence[str], rows: Sequence[Sequence[object]]) ->
     def cell(value: object) -> str:
         return str(value).replace("|", "\\|").replace("\n", " ")
 
+    def numeric(index: int) -> bool:
+        cells = [cell(row[index]).strip() for row in rows if index < len(row)]
+        return bool(cells) and all(text[:1] in "0123456789$-#" for text in cells if text)
+
     lines = ["| " + " | ".join(cell(column) for column in columns) + " |"]
-    lines.append("| " + " | ".join("---" if i == 0 else "---:" for i in range(len(columns))) + " |")
+    lines.append("| " + " | ".join("---:" if numeric(i) else "---" for i in range(len(columns))) + " |")
     lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
     return lines
 
@@ -235,7 +244,7 @@ def markdown(record: Record) -> str:
     ]
     if record.events:
         lines += ["## Timeline", ""]
-        lines += _markdown_table(["day", "what happened"], [(f"{day:.1f}", text) for day, text in record.events])
+        lines += _markdown_table(["day", "what happened"], [(f"{day:g}", text) for day, text in record.events])
         lines.append("")
     lines += ["## Key tables", ""]
     for table in record.tables:
@@ -252,7 +261,7 @@ def write_report(record: Record, folder: Path | str) -> Path:
     """Writes the three charts and `demo.md` into `folder` (created when missing); returns the Markdown's path."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    usage_chart(record.usage, folder / USAGE_CHART)
+    usage_chart(record.usage, folder / USAGE_CHART, record.leased)
     revenue_chart(record.revenue, folder / REVENUE_CHART)
     loan_chart(
         record.loan,

@@ -4,6 +4,7 @@ The report (`demo.md`) and its charts go to `reports/`, or to the folder given b
 `CAP_REPORTS_DIR` environment variable.
 """
 
+import os
 from pathlib import Path
 
 import click
@@ -17,11 +18,10 @@ from cap.demo import Cast, Demo
 @click.option(
     "--reports-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    envvar="CAP_REPORTS_DIR",
-    default=Path("reports"),
-    show_default=True,
-    help="where the Markdown report and the PNG charts are written",
+    default=None,
+    help="where the Markdown report and the PNG charts are written [default: $CAP_REPORTS_DIR, else reports]",
 )
-def cli(reports_dir: Path):
+def cli(reports_dir: Path | None):
     logger.set_level("WARNING")  # the story, not every confirmation
-    Demo(Cast.local(), report_dir=reports_dir).run()
+    folder = reports_dir or Path(os.environ.get("CAP_REPORTS_DIR") or "reports")
+    Demo(Cast.local(), report_dir=folder).run()

@@ -29,6 +29,7 @@ def small_record() -> Record:
         ],
         "asset #2": [UsagePoint(day=h / 24, uptime_bps=10_000, utilization_bps=4_000) for h in range(48)],
     }
+    record.leased = {"asset #1": [(0.0, 1.0)]}
     record.revenue = [RevenuePoint(day, day * 50 * USD, day * 150 * USD, day * 800 * USD) for day in range(3)]
     record.loan = [
         LoanPoint(0, 150_000 * USD, 375_000 * USD, 4_000),
