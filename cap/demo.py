@@ -550,6 +550,7 @@ class Demo:
             tx = self.market.sweep(alice, sender=cast.relayer)
             self.record.add_gas("sweep", tx.gas_used)
             applied = tx.events.filter(self.market.RevenueApplied)[0]
+            self.record.sweeps.append((day + 1, self.market.debtOf(alice), applied.repaid))
             self._event(day, f"a keeper sweeps alice's position: her collateral's revenue repays {usd(applied.repaid)}")
         if day == MONTH_DAYS - 1:
             self._lenders_exit(day)

@@ -78,6 +78,7 @@ class Record:
     liquidation_ltv_bps: int | None = None
     events: list[tuple[float, str]] = field(default_factory=list)  # (day, what happened): timeline and markers
     liquidation_day: float | None = None
+    sweeps: list[tuple[float, int, int]] = field(default_factory=list)  # (day, debt after, repaid by revenue)
     tables: list[Table] = field(default_factory=list)
     gas: dict[str, list[int]] = field(default_factory=dict)  # operation -> gas of each call
 
@@ -164,12 +165,23 @@ def loan_chart(
     liquidation_day: float | None = None,
     liquidation_ltv_bps: int | None = None,
     label: str = "loan",
+    sweeps: Sequence[tuple[float, int, int]] = (),
 ) -> Path:
     """The loan's debt and collateral value (USD, left) and its LTV (right), the liquidation marked."""
     figure, axis = plt.subplots(figsize=(11, 4.8))
     days = [point.day for point in loan]
     axis.plot(days, [p.value / USD for p in loan], color="tab:green", lw=2, label="collateral value")
     axis.plot(days, [p.debt / USD for p in loan], color="tab:red", lw=2, label="debt")
+    if sweeps:
+        repaid = sum(amount for _, _, amount in sweeps)
+        axis.scatter(
+            [day for day, _, _ in sweeps],
+            [debt / USD for _, debt, _ in sweeps],
+            color="tab:red",
+            marker="v",
+            zorder=3,
+            label=f"revenue sweeps (repaid ${repaid / USD:,.0f} in all)",
+        )
     _usd_axis(axis, "USD")
     axis.set_ylim(bottom=0)
     _day_axis(axis, days[-1] if days else 1.0)
@@ -269,6 +281,7 @@ def write_report(record: Record, folder: Path | str) -> Path:
         liquidation_day=record.liquidation_day,
         liquidation_ltv_bps=record.liquidation_ltv_bps,
         label=record.loan_label,
+        sweeps=record.sweeps,
     )
     path = folder / REPORT
     path.write_text(markdown(record))

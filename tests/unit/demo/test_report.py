@@ -37,6 +37,7 @@ def small_record() -> Record:
         LoanPoint(2, 75_000 * USD, 120_000 * USD, 6_250),
     ]
     record.liquidation_day = 1.5
+    record.sweeps = [(1.0, 149_000 * USD, 1_000 * USD)]
     record.liquidation_ltv_bps = 7_000
     record.events = [(0.0, "alice borrows"), (1.5, "carol liquidates | half")]
     record.add_table("Settlement", ["lease", "credit"], [(1, "$12.00"), (2, "$0.00")])
