@@ -9,7 +9,7 @@ export SOLCX_BINARY_PATH := $(CURDIR)/tools/solc/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup compile test demo bench lint slither clean
+.PHONY: setup compile test fuzz demo bench snapshot lint slither clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -33,11 +33,21 @@ compile: setup
 test: compile
 	tools/run_tests.sh
 
+# The stateful fuzzing suite's deep profile (tests/fuzz): more and longer random sequences than `make test` runs;
+# CAP_FUZZ_EXAMPLES and CAP_FUZZ_STEPS override its size. Prints the steps it tried.
+fuzz: compile
+	CAP_FUZZ_PROFILE=deep ape test tests/fuzz -p no:cacheprovider
+
 demo: compile
 	ape run demo
 
+# The gas benchmark: writes benchmarks/gas.md, gas.json and gas-snapshot.json (see README, Benchmarks).
 bench: compile
-	SKIP_SLITHER=1 tools/run_tests.sh -m gas
+	tools/bench.sh
+
+# Re-measures the operations only and rewrites benchmarks/gas-snapshot.json (what the snapshot test compares with).
+snapshot: compile
+	ape run bench --snapshot-only
 
 # Static analysis of contracts/*.sol (not mocks) with the repo's solc; fails on High/Medium findings that
 # slither.triage.json does not list with a reason. Also run as the last step of `make test`.
@@ -45,8 +55,8 @@ slither: setup
 	python tools/slither_gate.py
 
 lint: setup
-	ruff check cap scripts tests
-	ruff format --check cap scripts tests
+	ruff check cap scripts tests ape_console_extras.py
+	ruff format --check cap scripts tests ape_console_extras.py
 
 clean:
 	rm -rf .build contracts/.cache $(VENV) node_modules

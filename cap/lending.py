@@ -13,36 +13,10 @@ from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_checksum_address
 
 from cap.reports import sign_digest
-from cap.roles import Role
 
 WAD = 10**18
 BPS = 10_000
 DAY = 86_400
-
-# attribute -> {function -> role}; the markets' table applies to every CollateralMarket.
-LENDING_FUNCTION_ROLES: dict[str, dict[str, Role]] = {
-    "vault": {
-        "setMarket": Role.GOVERNOR,
-        "setReserveFactor": Role.GOVERNOR,
-        "withdrawReserves": Role.GOVERNOR,
-        "pause": Role.PAUSER,
-        "unpause": Role.PAUSER,
-    },
-    "nav": {
-        "setAppraiser": Role.GOVERNOR,
-        "setHeartbeat": Role.GOVERNOR,
-        "setMaxChangeBps": Role.GOVERNOR,
-        "setMultipleBps": Role.GOVERNOR,
-        "setRevenueWindow": Role.GOVERNOR,
-    },
-}
-MARKET_FUNCTION_ROLES: dict[str, Role] = {
-    "setRiskParams": Role.GOVERNOR,
-    "skim": Role.GOVERNOR,
-    "recoverPosition": Role.COMPLIANCE,
-    "pause": Role.PAUSER,
-    "unpause": Role.PAUSER,
-}
 
 
 @dataclass(frozen=True)
@@ -59,21 +33,6 @@ class RiskParams:
         return astuple(self)
 
 
-@dataclass(frozen=True)
-class LendingParams:
-    """The vault's rate model and reserve factor, and the NAV oracle's parameters."""
-
-    base_rate: int = int(0.02e18)  # per year, WAD
-    slope1: int = int(0.08e18)
-    slope2: int = int(1.0e18)
-    kink: int = int(0.8e18)
-    reserve_factor_bps: int = 1_000
-    heartbeat: int = DAY
-    max_change_bps: int = 2_000
-    multiple_bps: int = 50_000  # 5x a year's net revenue
-    revenue_window: int = 30 * DAY
-
-
 @dataclass
 class Lending:
     rate_model: Any
@@ -81,66 +40,22 @@ class Lending:
     nav: Any
 
 
-def deploy_lending(system: Any, admin: Any, params: LendingParams | None = None) -> Lending:
-    """Deploys the rate model, the vault and the NAV oracle for `system` and maps their restricted functions.
-
-    `admin` is the AccessManager's admin.
-    """
-    from ape import project
-
-    from cap.deploy import set_function_roles
-
-    params = params or LendingParams()
-    rate_model = project.KinkedRateModel.deploy(
-        params.base_rate, params.slope1, params.slope2, params.kink, sender=admin
-    )
-    vault = project.LendingVault.deploy(
-        system.manager,
-        system.stablecoin,
-        rate_model,
-        params.reserve_factor_bps,
-        "CAP Lending USD",
-        "capUSD",
-        sender=admin,
-    )
-    nav = project.NavOracle.deploy(
-        system.manager,
-        system.router,
-        system.factory,
-        params.heartbeat,
-        params.max_change_bps,
-        params.multiple_bps,
-        params.revenue_window,
-        sender=admin,
-    )
-    lending = Lending(rate_model, vault, nav)
-    for attribute, functions in LENDING_FUNCTION_ROLES.items():
-        set_function_roles(system.manager, getattr(lending, attribute), functions, admin)
-    return lending
+def deploy_lending(system: Any, admin: Any) -> Lending:
+    """The system's lending contracts (the rate model, the vault and the NAV oracle, deployed with it)."""
+    if system.vault is None or system.nav is None:
+        raise ValueError("this system was deployed without the lending contracts")
+    return Lending(system.rate_model, system.vault, system.nav)
 
 
 def open_market(
     system: Any, lending: Lending, asset_id: int, sender: Any, risk: RiskParams | None = None, debt_ceiling: int = 0
 ) -> Any:
-    """Deploys the collateral market of an asset's shares, maps its roles, makes it a system holder and registers it
-    with the vault under `debt_ceiling`. `sender` must hold ADMIN and GOVERNOR (no execution delay)."""
-    from ape import project
+    """Deploys the collateral market of an asset's shares (`cap.deploy.asset_plan`): its roles, a system holder,
+    registered with the vault under `debt_ceiling`. `sender` must hold ADMIN and GOVERNOR (no execution delay)."""
+    from cap.deploy import deploy_asset
 
-    from cap.deploy import set_function_roles
-
-    market = project.CollateralMarket.deploy(
-        system.manager,
-        system.factory.sharesOf(asset_id),
-        lending.vault,
-        lending.nav,
-        system.compliance,
-        (risk or RiskParams()).as_tuple(),
-        sender=sender,
-    )
-    set_function_roles(system.manager, market, MARKET_FUNCTION_ROLES, sender)
-    system.compliance.setSystemHolder(market, True, sender=sender)
-    lending.vault.setMarket(market, True, debt_ceiling, sender=sender)
-    return market
+    deploy_asset(system, sender, asset_id, risk=(risk or RiskParams()).as_tuple(), debt_ceiling=debt_ceiling)
+    return system.markets[asset_id]
 
 
 # ---------------------------------------------------------------- appraisals

@@ -50,8 +50,9 @@ OWN_AUTH_ERRORS: dict[tuple[str, str], str] = {
 }
 UINT_ARGUMENT: dict[tuple[str, str], str] = {("offering", "cancel"): "offering_id"}
 
-# Contracts of `System` that are not AccessManaged by the system's manager (the manager itself, the stablecoin).
-NOT_MANAGED = {"manager", "stablecoin"}
+# Contracts of `System` that are not AccessManaged by the system's manager (the manager itself, the stablecoin, the
+# rate model: a pure function of immutable parameters, with no owner).
+NOT_MANAGED = {"manager", "stablecoin", "rate_model"}
 MANAGED = [name for name in System.NAMES if name not in NOT_MANAGED] + [
     name for name in FUNCTION_ROLES if name not in System.NAMES
 ]
