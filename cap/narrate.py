@@ -18,6 +18,11 @@ def usd(units: int) -> str:
     return f"${units / USD:,.2f}"
 
 
+def usd0(units: int) -> str:
+    """Stablecoin units as whole dollars (for wide tables)."""
+    return f"${units / USD:,.0f}"
+
+
 def shares(units: int) -> str:
     return f"{units / SHARE:,.0f}"
 

@@ -30,6 +30,7 @@ AREAS=(  # the longest first: two run at a time
   tests/snapshot
   tests/unit/attester
   tests/unit/toolchain
+  tests/unit/demo
 )
 
 [ -n "${TEST_AREAS:-}" ] && read -ra AREAS <<< "$TEST_AREAS"  # a subset, space-separated
