@@ -24,7 +24,7 @@ from eth_utils import keccak, to_checksum_address, to_hex
 
 from cap.assets import HardwareSpec
 from cap.deploy import FUNCTION_ROLES, Params, deploy_system, grant, set_function_roles
-from cap.lending import RiskParams, deploy_lending, open_market, submit_appraisal
+from cap.lending import RiskParams, lending_of, open_market, submit_appraisal
 from cap.offering import OfferingParams, create_offering, deploy_share_offering, subscribe
 from cap.orders import Side, SignedOrder, deploy_secondary_market, new_order, sign_order
 from cap.reports import EnergyMode, UsageReport, submit_reports
@@ -330,7 +330,7 @@ class Bench:
         for attester in self.attesters:
             system.oracle.addAttester(attester.address, sender=self.oracle_admin)
         system.oracle.setQuorum(self.params.quorum, sender=self.oracle_admin)
-        self.lending = deploy_lending(system, self.gov)
+        self.lending = lending_of(system)
         self.lending.nav.setAppraiser(self.appraiser.address, True, sender=self.gov)
         self.offering = deploy_share_offering(system, self.gov, self.gov, self.treasury)
         self.exchange = deploy_secondary_market(system, self.gov, self.treasury)

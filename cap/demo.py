@@ -29,7 +29,7 @@ from cap import narrate as say
 from cap.assets import HardwareSpec, Status
 from cap.attester import AttesterConfig, attest_file
 from cap.deploy import Params, System, deploy_system, grant
-from cap.lending import RiskParams, deploy_lending, health, open_market, submit_appraisal
+from cap.lending import RiskParams, health, lending_of, open_market, submit_appraisal
 from cap.narrate import USD, bps, shares, usd, usd0
 from cap.offering import OfferingParams, create_offering, deploy_share_offering, settle_closed, subscribe
 from cap.orders import Side, deploy_secondary_market, sign_new_order
@@ -350,7 +350,7 @@ class Demo:
     def lend(self) -> None:
         say.chapter("8. Lenders fund a vault; the shares get a price and a collateral market")
         system, cast = self.system, self.cast
-        lending = deploy_lending(system, cast.gov)
+        lending = lending_of(system)
         self.vault, self.nav = lending.vault, lending.nav
         system.stablecoin.mint(cast.lender, 1_000_000 * USD, sender=cast.lender)
         system.stablecoin.approve(self.vault, 1_000_000 * USD, sender=cast.lender)

@@ -40,7 +40,7 @@ class Lending:
     nav: Any
 
 
-def deploy_lending(system: Any, admin: Any) -> Lending:
+def lending_of(system: Any) -> Lending:
     """The system's lending contracts (the rate model, the vault and the NAV oracle, deployed with it)."""
     if system.vault is None or system.nav is None:
         raise ValueError("this system was deployed without the lending contracts")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cap.lending import RiskParams, deploy_lending, open_market, submit_appraisal
+from cap.lending import RiskParams, lending_of, open_market, submit_appraisal
 from cap.roles import Role
 
 USD = 10**6
@@ -101,7 +101,7 @@ def build_world(
         system.lease_market.setOffer(asset_id, offer, sender=operator)
 
     appraiser = accounts[16]  # only signs appraisals
-    lending = deploy_lending(system, gov)
+    lending = lending_of(system)
     lending.nav.setAppraiser(appraiser, True, sender=gov)
     usd.mint(operator, TRAILING_REVENUE, sender=operator)
     usd.approve(system.router, 2**256 - 1, sender=operator)

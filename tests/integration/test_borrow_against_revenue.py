@@ -5,7 +5,7 @@ books and the market's cash are checked at every step."""
 
 import pytest
 
-from cap.lending import RiskParams, deploy_lending, open_market, submit_appraisal
+from cap.lending import RiskParams, lending_of, open_market, submit_appraisal
 
 USD = 10**6
 SHARE = 10**18
@@ -15,7 +15,7 @@ DAY = 86_400
 @pytest.fixture
 def world(system, shares, gov, operator, investors, accounts, stranger, chain):
     appraiser, lender = accounts[17], accounts[10]
-    lending = deploy_lending(system, gov)
+    lending = lending_of(system)
     lending.nav.setAppraiser(appraiser, True, sender=gov)
     asset_id = shares.assetId()
     usd = system.stablecoin

@@ -1,4 +1,4 @@
-"""Collateral markets on the core `system`: the lending deployment (`cap.lending.deploy_lending`), one funded vault,
+"""Collateral markets on the core `system`: the system's lending contracts (`cap.lending.lending_of`), one funded vault,
 and a market per asset made by `make_market`: an active asset whose shares were fractionalized to the operator, a
 trailing revenue record high enough that the appraisal sets the price, a fresh appraisal of 2 USD per share, and
 100,000 shares handed to the borrower.
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from cap.lending import RiskParams, deploy_lending, open_market, submit_appraisal
+from cap.lending import RiskParams, lending_of, open_market, submit_appraisal
 
 USD = 10**6
 SHARE = 10**18
@@ -53,7 +53,7 @@ def liquidator(investors):
 
 @pytest.fixture(scope="session")
 def lending(system, gov, appraiser, lender):
-    lending = deploy_lending(system, gov)
+    lending = lending_of(system)
     lending.nav.setAppraiser(appraiser, True, sender=gov)
     system.stablecoin.mint(lender, LIQUIDITY, sender=lender)
     system.stablecoin.approve(lending.vault, 2**256 - 1, sender=lender)
