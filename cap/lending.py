@@ -137,8 +137,8 @@ class Health:
     liquidatable: bool
 
     @property
-    def health_factor(self) -> float | None:
-        """Liquidation headroom: (value x liquidation LTV) / debt; None without debt."""
+    def collateral_ratio(self) -> float | None:
+        """Collateral value over debt (liquidation comes below 1 / liquidation LTV); None without debt."""
         return None if self.debt == 0 else self.value / self.debt
 
 
