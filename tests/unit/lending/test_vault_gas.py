@@ -7,7 +7,7 @@ vault already has a lender. Three states of the LendingVault:
   - idle (no debt, a day since the last accrual): only the accrual timestamp is written;
   - accruing (a market borrowing at 50% utilization, a day since the last accrual): the rate-model call, the index
     and reserves written and InterestAccrued emitted, about 21,400 over OpenZeppelin. This is the usual state of a
-    live vault; it has its own budget (ACCRUING_BUDGET) and does not meet 90,000 (see the note in the lead's report).
+    live vault; it has its own budget (ACCRUING_BUDGET) and does not meet 90,000 (benchmarks/gas.md shows it).
 
 Basis: the issue's anchor is OpenZeppelin's ERC4626 over a plain ERC20 (measured here: 73,575); the MockStablecoin's
 pause and blacklist checks add three cold reads (~6,500 gas) to every transfer, whatever the vault. Budgets are
