@@ -9,10 +9,7 @@ from __future__ import annotations
 from dataclasses import astuple, dataclass
 from typing import Any
 
-from eth_account.messages import encode_typed_data
-from eth_utils import keccak, to_checksum_address
-
-from cap.reports import sign_digest
+from cap.reports import EIP712_DOMAIN_FIELDS, sign_digest, typed_data, typed_digest
 
 WAD = 10**18
 BPS = 10_000
@@ -61,12 +58,7 @@ def open_market(
 # ---------------------------------------------------------------- appraisals
 
 APPRAISAL_TYPES = {
-    "EIP712Domain": [
-        {"name": "name", "type": "string"},
-        {"name": "version", "type": "string"},
-        {"name": "chainId", "type": "uint256"},
-        {"name": "verifyingContract", "type": "address"},
-    ],
+    "EIP712Domain": EIP712_DOMAIN_FIELDS,
     "Appraisal": [
         {"name": "assetId", "type": "uint256"},
         {"name": "pricePerShare", "type": "uint256"},
@@ -91,19 +83,10 @@ class Appraisal:
 
 def appraisal_digest(appraisal: Appraisal, chain_id: int, verifying_contract: str) -> bytes:
     """The EIP-712 digest an appraiser signs (equals `NavOracle.appraisalDigest`)."""
-    typed = {
-        "types": APPRAISAL_TYPES,
-        "primaryType": "Appraisal",
-        "domain": {
-            "name": "CAP NavOracle",
-            "version": "1",
-            "chainId": chain_id,
-            "verifyingContract": to_checksum_address(str(verifying_contract)),
-        },
-        "message": dict(zip(["assetId", "pricePerShare", "timestamp", "nonce"], appraisal.as_tuple(), strict=True)),
-    }
-    message = encode_typed_data(full_message=typed)
-    return keccak(b"\x19" + message.version + message.header + message.body)
+    domain = ("CAP NavOracle", "1")
+    return typed_digest(
+        typed_data(APPRAISAL_TYPES, "Appraisal", domain, chain_id, verifying_contract, appraisal.as_tuple())
+    )
 
 
 def submit_appraisal(nav: Any, appraiser: Any, asset_id: int, price: int, sender: Any, timestamp: int | None = None):

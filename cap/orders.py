@@ -15,10 +15,9 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from eth_account.messages import encode_typed_data
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
 
-from cap.reports import sign_digest
+from cap.reports import EIP712_DOMAIN_FIELDS, sign_digest, typed_data, typed_digest
 
 DOMAIN_NAME = "CAP SecondaryMarket"
 DOMAIN_VERSION = "1"
@@ -26,12 +25,7 @@ ONE_SHARE = 10**18
 DEFAULT_FEE_BPS = 30
 
 ORDER_TYPES = {
-    "EIP712Domain": [
-        {"name": "name", "type": "string"},
-        {"name": "version", "type": "string"},
-        {"name": "chainId", "type": "uint256"},
-        {"name": "verifyingContract", "type": "address"},
-    ],
+    "EIP712Domain": EIP712_DOMAIN_FIELDS,
     "Order": [
         {"name": "maker", "type": "address"},
         {"name": "shareToken", "type": "address"},
@@ -133,24 +127,13 @@ class Order:
 
 def order_typed_data(order: Order, chain_id: int, market_address: str) -> dict[str, Any]:
     """The full EIP-712 message, as wallets and `eth_account` take it."""
-    names = [field["name"] for field in ORDER_TYPES["Order"]]
-    return {
-        "types": ORDER_TYPES,
-        "primaryType": "Order",
-        "domain": {
-            "name": DOMAIN_NAME,
-            "version": DOMAIN_VERSION,
-            "chainId": chain_id,
-            "verifyingContract": to_checksum_address(str(market_address)),
-        },
-        "message": dict(zip(names, order.as_tuple(), strict=True)),
-    }
+    domain = (DOMAIN_NAME, DOMAIN_VERSION)
+    return typed_data(ORDER_TYPES, "Order", domain, chain_id, market_address, order.as_tuple())
 
 
 def order_digest(order: Order, chain_id: int, market_address: str) -> bytes:
     """The digest the maker signs: equals `SecondaryMarket.hashOrder(order)` on that chain and market."""
-    message = encode_typed_data(full_message=order_typed_data(order, chain_id, market_address))
-    return keccak(b"\x19" + message.version + message.header + message.body)
+    return typed_digest(order_typed_data(order, chain_id, market_address))
 
 
 def sign_order(signer: Any, order: Order, chain_id: int, market_address: str) -> bytes:

@@ -19,13 +19,16 @@ DOMAIN_NAME = "CAP UsageOracle"
 DOMAIN_VERSION = "1"
 MAX_BPS = 10_000
 
+# The EIP-712 domain every protocol message uses (name, version, chain id, verifying contract).
+EIP712_DOMAIN_FIELDS = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
+
 USAGE_REPORT_TYPES = {
-    "EIP712Domain": [
-        {"name": "name", "type": "string"},
-        {"name": "version", "type": "string"},
-        {"name": "chainId", "type": "uint256"},
-        {"name": "verifyingContract", "type": "address"},
-    ],
+    "EIP712Domain": EIP712_DOMAIN_FIELDS,
     "UsageReport": [
         {"name": "assetId", "type": "uint256"},
         {"name": "epoch", "type": "uint32"},
@@ -94,26 +97,45 @@ def _check_range(name: str, value: int, maximum: int) -> None:
         raise ValueError(f"{name} must be an integer in [0, {maximum:_}], got {value!r}")
 
 
+def typed_data(
+    types: dict[str, list[dict[str, str]]],
+    primary_type: str,
+    domain: tuple[str, str],
+    chain_id: int,
+    contract: str,
+    values: tuple,
+) -> dict[str, Any]:
+    """A full EIP-712 message, as wallets and `eth_account` take it: `values` in the order of the primary type's
+    fields, `domain` as (name, version)."""
+    names = [field["name"] for field in types[primary_type]]
+    return {
+        "types": types,
+        "primaryType": primary_type,
+        "domain": {
+            "name": domain[0],
+            "version": domain[1],
+            "chainId": chain_id,
+            "verifyingContract": to_checksum_address(str(contract)),
+        },
+        "message": dict(zip(names, values, strict=True)),
+    }
+
+
+def typed_digest(message: dict[str, Any]) -> bytes:
+    """The EIP-712 digest of a full message (what a signer signs)."""
+    encoded = encode_typed_data(full_message=message)
+    return keccak(b"\x19" + encoded.version + encoded.header + encoded.body)
+
+
 def report_typed_data(report: UsageReport, chain_id: int, oracle_address: str) -> dict[str, Any]:
     """The full EIP-712 message for `report`, as wallets and `eth_account` take it."""
-    names = [field["name"] for field in USAGE_REPORT_TYPES["UsageReport"]]
-    return {
-        "types": USAGE_REPORT_TYPES,
-        "primaryType": "UsageReport",
-        "domain": {
-            "name": DOMAIN_NAME,
-            "version": DOMAIN_VERSION,
-            "chainId": chain_id,
-            "verifyingContract": to_checksum_address(str(oracle_address)),
-        },
-        "message": dict(zip(names, report.as_tuple(), strict=True)),
-    }
+    domain = (DOMAIN_NAME, DOMAIN_VERSION)
+    return typed_data(USAGE_REPORT_TYPES, "UsageReport", domain, chain_id, oracle_address, report.as_tuple())
 
 
 def report_digest(report: UsageReport, chain_id: int, oracle_address: str) -> bytes:
     """The EIP-712 digest attesters sign: equals `UsageOracle.reportDigest(report)` on that chain and contract."""
-    message = encode_typed_data(full_message=report_typed_data(report, chain_id, oracle_address))
-    return keccak(b"\x19" + message.version + message.header + message.body)
+    return typed_digest(report_typed_data(report, chain_id, oracle_address))
 
 
 def sign_digest(signer: Any, digest: bytes) -> bytes:
