@@ -57,22 +57,32 @@ def params():
 
 
 @pytest.fixture(scope="session")
-def system(gov, compliance_agent, operator, oracle_admin, pauser, attesters, params):
-    """The whole core, deployed and wired, with one holder per role and five attesters (quorum 3)."""
-    from cap.deploy import deploy_system, grant
+def staff(gov, compliance_agent, operator, oracle_admin, pauser, attesters, params):
+    """`staff(system)`: one holder per role (governance onboards operators itself) and five attesters (quorum 3)."""
+    from cap.deploy import grant
     from cap.roles import Role
 
-    system = deploy_system(gov, params)
-    grant(system, gov, Role.COMPLIANCE, compliance_agent)
-    grant(system, gov, Role.ONBOARDING, gov)  # governance onboards operators itself in tests
-    grant(system, gov, Role.OPERATOR, operator)
-    grant(system, gov, Role.ORACLE_ADMIN, oracle_admin)
-    grant(system, gov, Role.PAUSER, pauser)
-    grant(system, gov, Role.GOVERNOR, gov)
-    for attester in attesters:
-        system.oracle.addAttester(attester, sender=oracle_admin)
-    system.oracle.setQuorum(params.quorum, sender=oracle_admin)
-    return system
+    def staff(system):
+        grant(system, gov, Role.COMPLIANCE, compliance_agent)
+        grant(system, gov, Role.ONBOARDING, gov)
+        grant(system, gov, Role.OPERATOR, operator)
+        grant(system, gov, Role.ORACLE_ADMIN, oracle_admin)
+        grant(system, gov, Role.PAUSER, pauser)
+        grant(system, gov, Role.GOVERNOR, gov)
+        for attester in attesters:
+            system.oracle.addAttester(attester, sender=oracle_admin)
+        system.oracle.setQuorum(params.quorum, sender=oracle_admin)
+        return system
+
+    return staff
+
+
+@pytest.fixture(scope="session")
+def system(gov, params, staff):
+    """The whole core, deployed, wired and staffed."""
+    from cap.deploy import deploy_system
+
+    return staff(deploy_system(gov, params))
 
 
 @pytest.fixture(scope="session")

@@ -51,22 +51,11 @@ REENTRANT_CALL = bytes.fromhex("3ee5aeb5")  # ReentrancyGuardReentrantCall()
 
 
 @pytest.fixture(scope="session")
-def system(project, gov, compliance_agent, operator, oracle_admin, pauser, attesters, params):
+def system(project, gov, params, staff):
     """As the shared `system`, but its stablecoin is a ReentrantToken (disarmed, it is a MockStablecoin)."""
-    from cap.deploy import deploy_system, grant
+    from cap.deploy import deploy_system
 
-    token = project.ReentrantToken.deploy(sender=gov)
-    system = deploy_system(gov, params, stablecoin=token)
-    grant(system, gov, Role.COMPLIANCE, compliance_agent)
-    grant(system, gov, Role.ONBOARDING, gov)
-    grant(system, gov, Role.OPERATOR, operator)
-    grant(system, gov, Role.ORACLE_ADMIN, oracle_admin)
-    grant(system, gov, Role.PAUSER, pauser)
-    grant(system, gov, Role.GOVERNOR, gov)
-    for attester in attesters:
-        system.oracle.addAttester(attester, sender=oracle_admin)
-    system.oracle.setQuorum(params.quorum, sender=oracle_admin)
-    return system
+    return staff(deploy_system(gov, params, stablecoin=project.ReentrantToken.deploy(sender=gov)))
 
 
 @pytest.fixture(scope="session")
