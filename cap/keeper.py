@@ -39,9 +39,12 @@ class Job:
 
 @dataclass
 class KeeperState:
-    """What a looping keeper remembers between passes: leases below `first_open_lease` are all final."""
+    """What a looping keeper remembers between passes: leases below `first_open_lease` are all final; each market's
+    borrowers seen so far and the next block its events are read from."""
 
     first_open_lease: int = 1
+    borrowers: dict[str, list[str]] = field(default_factory=dict)
+    next_block: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -112,17 +115,23 @@ def price_jobs(system: Any, sender: Any, state: KeeperState) -> Iterator[Job]:
             yield Job("price", f"asset {asset_id}", lambda i=asset_id: nav.updateRevenuePrice(i, sender=sender))
 
 
-def borrowers_of(market: Any) -> list[str]:
-    """Every account that ever had collateral in `market`, from its `CollateralSupplied` events."""
+def borrowers_of(market: Any, state: KeeperState) -> list[str]:
+    """Every account that ever had collateral in `market`, from its `CollateralSupplied` events; a looping keeper
+    reads only the blocks it has not read yet."""
     from ape import chain
 
-    logs = market.CollateralSupplied.range(0, chain.blocks.head.number + 1)
-    return list(dict.fromkeys(str(log.borrower) for log in logs))
+    key, head = str(market.address), chain.blocks.head.number
+    known = state.borrowers.setdefault(key, [])
+    for log in market.CollateralSupplied.range(state.next_block.get(key, 0), head + 1):
+        if str(log.borrower) not in known:
+            known.append(str(log.borrower))
+    state.next_block[key] = head + 1
+    return known
 
 
 def market_jobs(system: Any, sender: Any, state: KeeperState) -> Iterator[Job]:
     for asset_id, market in system.markets.items():
-        for borrower in borrowers_of(market):
+        for borrower in borrowers_of(market, state):
             view = market.positionOf(borrower)
             if int(view.debt) == 0:
                 continue
