@@ -92,6 +92,7 @@ def test_liquidation__blacklisted_liquidator_refused_another_liquidates(underwat
     for account in liquidators:
         fund(token, account, market)
     token.setBlacklisted(blocked, True, sender=gov)
+
     def stored(view):  # what the market stores (the debt in money grows with each second)
         return (view.collateral, view.debtUnits, view.credit)
 
